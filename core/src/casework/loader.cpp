@@ -1,0 +1,85 @@
+#include "doorstep/core/loader.h"
+
+#include <nlohmann/json.hpp>
+
+#include "../json_fields.h"
+
+namespace doorstep {
+
+Result<LoadSummary> load_json(Store& store, const std::string& text) {
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "the file is not a JSON object");
+  static const std::pair<const char*, const char*> lists[] = {
+      {"people", "person"}, {"cases", "case"}, {"visits", "visit"}, {"tasks", "task"}, {"notes", "case_note"}};
+  for (const auto& [key, value] : doc.items()) {
+    bool known = false;
+    for (const auto& l : lists) known = known || key == l.first;
+    if (!known)
+      return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
+                        "unknown list \"" + key.substr(0, 40) + "\" (expected people, cases, visits, tasks, notes)");
+  }
+  LoadSummary sum;
+  auto st = store.write([&](Writer& w) -> Status {
+    for (const auto& [key, type] : lists) {
+      if (!doc.contains(key)) continue;
+      const auto& arr = doc[key];
+      if (!arr.is_array())
+        return make_error(ErrorDomain::input, ErrorCode::invalid_argument, std::string(key) + " must be a list");
+      const RecordType& rt = *find_record_type(type);
+      for (std::size_t i = 0; i < arr.size(); ++i) {
+        const auto& obj = arr[i];
+        const std::string where = std::string(key) + "[" + std::to_string(i) + "]";
+        auto fail = [&](const std::string& msg) {
+          return make_error(ErrorDomain::input, ErrorCode::invalid_argument, where + ": " + msg);
+        };
+        if (!obj.is_object()) return fail("must be an object");
+        if (!obj.contains("id") || !obj["id"].is_string()) return fail("needs a text \"id\"");
+        Record r;
+        r.type = type;
+        r.id = obj["id"].get<std::string>();
+        if (!is_record_id(r.id)) return fail("\"id\" must be 1-64 letters, digits, '.', '-' or '_'");
+        r.rev = 1;
+        if (obj.contains("rev")) {
+          if (!obj["rev"].is_number_integer() || obj["rev"].get<std::int64_t>() < 0) return fail("\"rev\" must be a whole number");
+          r.rev = obj["rev"].get<std::int64_t>();
+        }
+        for (const auto& f : rt.fields) r.fields[std::string(f.name)] = Value{};
+        if (type == std::string("visit")) r.fields["status"] = std::string("planned");
+        if (type == std::string("case")) r.fields["status"] = std::string("open");
+        if (type == std::string("person")) r.fields["markers"] = std::string("[]");
+        for (const auto& [name, v] : obj.items()) {
+          if (name == "id" || name == "rev") continue;
+          const FieldSpec* spec = rt.field(name);
+          if (spec == nullptr) return fail("unknown field \"" + name.substr(0, 40) + "\"");
+          auto val = value_from_json(*spec, v);
+          if (!val) return fail(val.error().message);
+          if (spec->type == FieldType::timestamp && std::holds_alternative<std::string>(*val)) {
+            auto t = normalise_timestamp(std::get<std::string>(*val));
+            if (!t) return fail(name + ": " + t.error().message);
+            *val = *t;
+          }
+          r.fields[name] = *val;
+        }
+        for (const auto& f : rt.fields) {
+          const Value& v = r.fields[std::string(f.name)];
+          if (f.required && (std::holds_alternative<std::monostate>(v) ||
+                             (std::holds_alternative<std::string>(v) && std::get<std::string>(v).empty())))
+            return fail("needs \"" + std::string(f.name) + "\"");
+        }
+        auto put = w.put_base(r);
+        if (!put.ok()) return fail(put.error().message);
+        if (type == std::string("person")) ++sum.people;
+        else if (type == std::string("case")) ++sum.cases;
+        else if (type == std::string("visit")) ++sum.visits;
+        else if (type == std::string("task")) ++sum.tasks;
+        else ++sum.notes;
+      }
+    }
+    return w.audit("loaded", "store", store.device_id());
+  });
+  if (!st.ok()) return st.error();
+  return sum;
+}
+
+}  // namespace doorstep

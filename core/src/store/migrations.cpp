@@ -1,0 +1,164 @@
+#include "migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace doorstep::store {
+
+namespace {
+
+// Every synced table starts with the same four columns (DESIGN.md section 2).
+#define RECORD_COLUMNS                                  \
+  "id TEXT PRIMARY KEY NOT NULL, rev INTEGER NOT NULL DEFAULT 0, " \
+  "hlc TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"
+
+// Foreign keys are deferred: a pulled page may carry a note before its case.
+#define CASE_REF "REFERENCES case_file(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"
+
+// Must agree with core/src/schema.cpp (checked by tests/core/schema_test.cpp).
+const char* kMigration1 = R"SQL(
+CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+
+CREATE TABLE person (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  name TEXT NOT NULL, date_of_birth TEXT, address TEXT, phone TEXT,
+  markers TEXT NOT NULL DEFAULT '[]');
+
+CREATE TABLE case_file (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  person_id TEXT NOT NULL REFERENCES person(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  kind TEXT NOT NULL CHECK (kind IN ('children', 'reablement', 'neighbourhood')),
+  title TEXT,
+  status TEXT NOT NULL DEFAULT 'open',
+  team TEXT, worker TEXT, visit_interval_days INTEGER, opened_at TEXT);
+CREATE INDEX case_file_person ON case_file(person_id);
+
+CREATE TABLE case_note (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  case_id TEXT NOT NULL )SQL" CASE_REF R"SQL(,
+  body TEXT NOT NULL, category TEXT,
+  visibility TEXT NOT NULL DEFAULT 'normal' CHECK (visibility IN ('normal', 'restricted')),
+  author TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('draft', 'final')),
+  amends TEXT, written_at TEXT NOT NULL, finalised_at TEXT);
+CREATE INDEX case_note_case ON case_note(case_id, written_at);
+CREATE INDEX case_note_amends ON case_note(amends);
+
+CREATE TABLE visit (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  case_id TEXT NOT NULL )SQL" CASE_REF R"SQL(,
+  planned_start TEXT NOT NULL, planned_end TEXT, purpose TEXT,
+  status TEXT NOT NULL CHECK (status IN ('planned', 'under_way', 'completed', 'no_access', 'cancelled')),
+  checked_in_at TEXT, check_in_lat REAL, check_in_lon REAL, check_in_accuracy_m REAL,
+  expected_end TEXT, checked_out_at TEXT, outcome TEXT);
+CREATE INDEX visit_case ON visit(case_id, planned_start);
+CREATE INDEX visit_planned ON visit(planned_start);
+
+CREATE TABLE task (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  case_id TEXT NOT NULL )SQL" CASE_REF R"SQL(,
+  title TEXT NOT NULL, details TEXT, schedule TEXT);
+CREATE INDEX task_case ON task(case_id);
+
+CREATE TABLE task_completion (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  task_id TEXT NOT NULL REFERENCES task(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  case_id TEXT NOT NULL )SQL" CASE_REF R"SQL(,
+  completed_at TEXT NOT NULL, completed_by TEXT NOT NULL, note TEXT);
+CREATE INDEX task_completion_task ON task_completion(task_id, completed_at);
+
+CREATE TABLE field_report (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  case_id TEXT )SQL" CASE_REF R"SQL(,
+  category TEXT NOT NULL, description TEXT,
+  lat REAL CHECK (lat IS NULL OR (lat BETWEEN -90 AND 90)),
+  lon REAL CHECK (lon IS NULL OR (lon BETWEEN -180 AND 180)),
+  accuracy_m REAL, address TEXT,
+  priority TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+  status TEXT NOT NULL DEFAULT 'reported',
+  reporter TEXT NOT NULL, reported_at TEXT NOT NULL);
+CREATE INDEX field_report_case ON field_report(case_id, reported_at);
+
+CREATE TABLE attachment (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  sha256 TEXT NOT NULL, owner_type TEXT NOT NULL, owner_id TEXT NOT NULL,
+  case_id TEXT )SQL" CASE_REF R"SQL(,
+  media_type TEXT NOT NULL, size_bytes INTEGER NOT NULL, file_name TEXT, added_at TEXT NOT NULL);
+CREATE INDEX attachment_owner ON attachment(owner_type, owner_id);
+CREATE INDEX attachment_sha ON attachment(sha256);
+
+CREATE TABLE audit_event (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  at TEXT NOT NULL, actor TEXT NOT NULL, device TEXT NOT NULL, action TEXT NOT NULL,
+  record_type TEXT NOT NULL, record_id TEXT NOT NULL);
+CREATE INDEX audit_event_record ON audit_event(record_type, record_id);
+
+CREATE TABLE conflict (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+  kept_value TEXT, other_value TEXT, kept_author TEXT, other_author TEXT,
+  kept_hlc TEXT, other_hlc TEXT, resolution TEXT, resolved_at TEXT);
+CREATE INDEX conflict_record ON conflict(record_type, record_id);
+
+CREATE TABLE quarantine (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  op_id TEXT NOT NULL, record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+  operation TEXT NOT NULL, reason TEXT NOT NULL, quarantined_at TEXT NOT NULL);
+
+-- Local changes waiting to be pushed (DESIGN.md section 4), in sequence order.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  op_id TEXT NOT NULL UNIQUE,
+  record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+  base_rev INTEGER NOT NULL, fields TEXT NOT NULL, hlc TEXT NOT NULL);
+CREATE INDEX outbox_record ON outbox(record_type, record_id);
+
+-- Full-text search over person names and note text (FTS4; SQLite 3.15 has no FTS5).
+CREATE VIRTUAL TABLE person_fts USING fts4(name, address, tokenize=unicode61);
+CREATE VIRTUAL TABLE note_fts USING fts4(body, tokenize=unicode61);
+
+CREATE TRIGGER person_fts_insert AFTER INSERT ON person BEGIN
+  INSERT INTO person_fts(docid, name, address) VALUES (new.rowid, new.name, coalesce(new.address, ''));
+END;
+CREATE TRIGGER person_fts_update AFTER UPDATE OF name, address ON person BEGIN
+  UPDATE person_fts SET name = new.name, address = coalesce(new.address, '') WHERE docid = old.rowid;
+END;
+CREATE TRIGGER person_fts_delete AFTER DELETE ON person BEGIN
+  DELETE FROM person_fts WHERE docid = old.rowid;
+END;
+CREATE TRIGGER note_fts_insert AFTER INSERT ON case_note BEGIN
+  INSERT INTO note_fts(docid, body) VALUES (new.rowid, new.body);
+END;
+CREATE TRIGGER note_fts_update AFTER UPDATE OF body ON case_note BEGIN
+  UPDATE note_fts SET body = new.body WHERE docid = old.rowid;
+END;
+CREATE TRIGGER note_fts_delete AFTER DELETE ON case_note BEGIN
+  DELETE FROM note_fts WHERE docid = old.rowid;
+END;
+)SQL";
+
+const std::vector<const char*> kMigrations = {kMigration1};
+
+}  // namespace
+
+Status migrate(db::Database& db) {
+  static_assert(kSchemaVersion == 1, "kMigrations and kSchemaVersion must agree");
+  auto v = db.pragma("PRAGMA user_version");
+  if (!v) return v.error();
+  const int current = std::stoi(v->empty() ? "0" : *v);
+  if (current > static_cast<int>(kMigrations.size()))
+    return make_error(ErrorDomain::store, ErrorCode::corrupt,
+                      "the store was written by a newer Doorstep (schema " + std::to_string(current) +
+                          "); this build knows schema " + std::to_string(kMigrations.size()));
+  for (int next = current + 1; next <= static_cast<int>(kMigrations.size()); ++next) {
+    db::Transaction tx(db);
+    DOORSTEP_TRY(tx.begin());
+    DOORSTEP_TRY(db.exec(kMigrations[static_cast<std::size_t>(next - 1)]));
+    DOORSTEP_TRY(db.exec("PRAGMA user_version = " + std::to_string(next)));
+    DOORSTEP_TRY(tx.commit());
+  }
+  return {};
+}
+
+}  // namespace doorstep::store
