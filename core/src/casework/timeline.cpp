@@ -13,7 +13,8 @@ namespace {
 constexpr const char* kTimelineSql = R"SQL(
 SELECT kind, id, case_id, at, status, summary FROM (
   SELECT 'note' AS kind, n.id AS id, n.case_id AS case_id, coalesce(n.finalised_at, n.written_at) AS at,
-         n.state AS status, substr(n.body, 1, 120) AS summary
+         n.state AS status,
+         CASE WHEN n.amends IS NULL THEN '' ELSE 'Amendment: ' END || substr(n.body, 1, 120) AS summary
     FROM case_note n JOIN case_file c ON c.id = n.case_id
    WHERE c.person_id = ?1 AND n.deleted = 0
   UNION ALL

@@ -1,0 +1,269 @@
+// The doorstep CLI as support staff and scripts use it: the real binary, a real
+// encrypted store, secrets from the environment, JSON on stdout, one-line failures.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "temp_store.h"
+
+namespace {
+
+using doorstep::test::TempDir;
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+  nlohmann::json json() const {
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    INFO("stdout: " << out << "\nstderr: " << err);
+    REQUIRE_FALSE(j.is_discarded());
+    return j;
+  }
+};
+
+std::string drain(int fd) {
+  std::string s;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+  return s;
+}
+
+// Runs the CLI with args, the given PIN in DOORSTEP_PIN (unset if empty) and input on stdin.
+Run cli(const std::vector<std::string>& args, const std::string& pin = "2468", const std::string& input = "",
+        const std::vector<std::string>& extra_env = {}) {
+  int in[2], out[2], err[2];
+  REQUIRE(pipe(in) == 0);
+  REQUIRE(pipe(out) == 0);
+  REQUIRE(pipe(err) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+    int devnull = open("/dev/null", O_RDWR);
+    (void)devnull;
+    setsid();  // no controlling terminal: a missing secret must fail, not prompt
+    if (pin.empty()) unsetenv("DOORSTEP_PIN");
+    else setenv("DOORSTEP_PIN", pin.c_str(), 1);
+    for (const auto& e : extra_env) putenv(strdup(e.c_str()));
+    std::vector<char*> argv{const_cast<char*>(DOORSTEP_CLI)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(DOORSTEP_CLI, argv.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  std::thread writer([&] {
+    std::size_t off = 0;
+    while (off < input.size()) {
+      ssize_t n = ::write(in[1], input.data() + off, input.size() - off);
+      if (n <= 0) break;
+      off += static_cast<std::size_t>(n);
+    }
+    close(in[1]);
+  });
+  std::string err_text;
+  std::thread err_reader([&] { err_text = drain(err[0]); });
+  Run r;
+  r.out = drain(out[0]);
+  err_reader.join();
+  writer.join();
+  r.err = err_text;
+  close(out[0]);
+  close(err[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::vector<std::string> with_store(const TempDir& d, std::vector<std::string> rest) {
+  rest.insert(rest.begin(), {"--store", d.path().string()});
+  return rest;
+}
+
+void write_file(const std::filesystem::path& p, const std::string& content) {
+  std::ofstream(p, std::ios::binary) << content;
+}
+
+const char* kSample = R"({"people":[{"id":"p1","name":"Dana Whitfield","address":"14 Orchard Row","markers":["dog at property"]}],
+ "cases":[{"id":"c1","person_id":"p1","kind":"children","title":"Child in need","visit_interval_days":10}],
+ "visits":[{"id":"v1","case_id":"c1","planned_start":"2026-11-25T10:00:00Z","purpose":"statutory visit"}],
+ "tasks":[{"id":"t1","case_id":"c1","title":"Check smoke alarm"}]})";
+
+// A store for "alex" with the sample caseload loaded.
+void prepare(const TempDir& d) {
+  auto init = cli(with_store(d, {"init", "--user", "alex"}));
+  INFO(init.err);
+  REQUIRE(init.code == 0);
+  write_file(d / "sample.json", kSample);
+  auto load = cli(with_store(d, {"load", (d / "sample.json").string()}));
+  INFO(load.err);
+  REQUIRE(load.code == 0);
+}
+
+bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
+
+}  // namespace
+
+TEST_CASE("a worker's day through the CLI: caseload, note, visit, timeline, status") {
+  TempDir d;
+  prepare(d);
+  auto cl = cli(with_store(d, {"caseload", "--json"}));
+  REQUIRE(cl.code == 0);
+  auto j = cl.json();
+  REQUIRE(j["count"] == 1);
+  CHECK(j["cases"][0]["person_name"] == "Dana Whitfield");
+  CHECK(j["cases"][0]["markers"][0] == "dog at property");
+
+  auto note = cli(with_store(d, {"--json", "note", "add", "--case", "c1"}), "2468", "Seen in the kitchen.\n");
+  REQUIRE(note.code == 0);
+  CHECK(note.json()["body"] == "Seen in the kitchen.");
+  CHECK(note.json()["state"] == "final");
+
+  auto draft = cli(with_store(d, {"--json", "note", "add", "--case", "c1", "--draft"}), "2468", "half written");
+  REQUIRE(draft.code == 0);
+  CHECK(draft.json()["state"] == "draft");
+
+  REQUIRE(cli(with_store(d, {"visit", "check-in", "--id", "v1", "--expected-end", "2099-01-01T00:00Z"})).code == 0);
+  REQUIRE(cli(with_store(d, {"visit", "check-out", "--id", "v1", "--outcome", "All well"})).code == 0);
+  REQUIRE(cli(with_store(d, {"task", "complete", "--id", "t1"})).code == 0);
+
+  auto tl = cli(with_store(d, {"timeline", "--person", "p1", "--json"}));
+  REQUIRE(tl.code == 0);
+  auto t = tl.json();
+  CHECK(t["markers"][0] == "dog at property");
+  // The final note, the draft, the visit and the task completion: four entries.
+  CHECK(t["entries"].size() == 4);
+
+  auto st = cli(with_store(d, {"status", "--json"}));
+  REQUIRE(st.code == 0);
+  auto s = st.json();
+  // note create, check-in, check-out, task completion: the draft is not queued.
+  CHECK(s["pending_operations"] == 4);
+  CHECK(s["drafts"] == 1);
+  CHECK(s["quarantined"] == 0);
+  CHECK(s["store_format"]["format"] == "sqlcipher3");
+  CHECK(s["store_format"]["cipher_page_size"] == 1024);
+
+  auto found = cli(with_store(d, {"caseload", "--search", "kitch", "--json"}));
+  CHECK(found.json()["count"] == 1);
+  auto none = cli(with_store(d, {"caseload", "--search", "nothing-like-this", "--json"}));
+  CHECK(none.json()["count"] == 0);
+}
+
+TEST_CASE("failures exit non-zero with one line saying why, and change nothing") {
+  TempDir d;
+  prepare(d);
+  auto wrong = cli(with_store(d, {"status"}), "0000");
+  CHECK(wrong.code == 3);
+  CHECK(one_line(wrong.err));
+  CHECK(wrong.err.find("PIN is not correct") != std::string::npos);
+
+  auto no_pin = cli(with_store(d, {"status"}), "");
+  CHECK(no_pin.code == 1);
+  CHECK(no_pin.err.find("DOORSTEP_PIN") != std::string::npos);
+
+  auto bad_case = cli(with_store(d, {"note", "add", "--case", "nope"}), "2468", "text");
+  CHECK(bad_case.code == 1);
+  CHECK(one_line(bad_case.err));
+
+  auto bad_transition = cli(with_store(d, {"visit", "check-out", "--id", "v1", "--outcome", "x"}));
+  CHECK(bad_transition.code == 1);
+  CHECK(bad_transition.err.find("planned") != std::string::npos);
+
+  auto usage = cli({"caseload"});
+  CHECK(usage.code == 2);
+  auto pin_arg = cli(with_store(d, {"status", "--pin", "2468"}));
+  CHECK(pin_arg.code == 2);  // there is no way to give a PIN as an argument
+
+  auto json_err = cli(with_store(d, {"--json", "note", "add", "--case", "nope"}), "2468", "x");
+  CHECK(json_err.json()["error"]["code"] == "not_found");
+
+  auto st = cli(with_store(d, {"status", "--json"}));
+  CHECK(st.json()["pending_operations"] == 0);
+}
+
+TEST_CASE("hostile note text: empty, invalid UTF-8, 10 MB, SQL metacharacters") {
+  TempDir d;
+  prepare(d);
+  CHECK(cli(with_store(d, {"note", "add", "--case", "c1"}), "2468", "").code == 1);
+  auto bad_utf8 = cli(with_store(d, {"note", "add", "--case", "c1"}), "2468", "caf\xc3(");
+  CHECK(bad_utf8.code == 1);
+  CHECK(bad_utf8.err.find("UTF-8") != std::string::npos);
+  auto huge = cli(with_store(d, {"note", "add", "--case", "c1"}), "2468", std::string(10 << 20, 'a'));
+  CHECK(huge.code == 1);
+  CHECK(huge.err.find("limit") != std::string::npos);
+  const std::string sql = "'); DROP TABLE case_note; -- \" % _ \\";
+  auto ok = cli(with_store(d, {"--json", "note", "add", "--case", "c1"}), "2468", sql);
+  REQUIRE(ok.code == 0);
+  CHECK(ok.json()["body"] == sql);
+  auto st = cli(with_store(d, {"status", "--json"}));
+  CHECK(st.json()["pending_operations"] == 1);
+}
+
+TEST_CASE("reports with photos; attachments export byte-identical; non-photos refused") {
+  TempDir d;
+  prepare(d);
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "pixels-of-fly-tipping";
+  write_file(d / "photo.png", png);
+  write_file(d / "notes.txt", "not a photo");
+  write_file(d / "empty.jpg", "");
+  auto r = cli(with_store(d, {"--json", "report", "add", "--category", "fly-tipping", "--lat", "51.46", "--lon",
+                              "-2.59", "--photo", (d / "photo.png").string()}));
+  REQUIRE(r.code == 0);
+  auto rep = r.json();
+  REQUIRE(rep["attachments"].size() == 1);
+  const std::string att = rep["attachments"][0]["id"];
+  auto ex = cli(with_store(d, {"attachment", "export", "--id", att, "--out", (d / "back.png").string()}));
+  REQUIRE(ex.code == 0);
+  CHECK(doorstep::test::read_all(d / "back.png") == png);
+
+  auto text = cli(with_store(d, {"report", "add", "--category", "graffiti", "--photo", (d / "notes.txt").string()}));
+  CHECK(text.code == 1);
+  CHECK(text.err.find("not a photo") != std::string::npos);
+  auto empty = cli(with_store(d, {"report", "add", "--category", "graffiti", "--photo", (d / "empty.jpg").string()}));
+  CHECK(empty.code == 1);
+  CHECK(empty.err.find("empty") != std::string::npos);
+  auto list = cli(with_store(d, {"report", "list", "--json"}));
+  CHECK(list.json()["reports"].size() == 1);  // the refused reports left nothing behind
+}
+
+TEST_CASE("PIN change: the new PIN works, the old does not") {
+  TempDir d;
+  prepare(d);
+  auto ch = cli(with_store(d, {"pin", "change"}), "2468", "", {"DOORSTEP_NEW_PIN=97531"});
+  REQUIRE(ch.code == 0);
+  CHECK(cli(with_store(d, {"status"}), "2468").code == 3);
+  CHECK(cli(with_store(d, {"status"}), "97531").code == 0);
+  auto cl = cli(with_store(d, {"caseload", "--json"}), "97531");
+  CHECK(cl.json()["count"] == 1);
+}
+
+TEST_CASE("wipe erases the store; several users on one tablet need --user") {
+  TempDir d;
+  prepare(d);
+  REQUIRE(cli(with_store(d, {"init", "--user", "blessing"}), "1357").code == 0);
+  auto which = cli(with_store(d, {"status"}));
+  CHECK(which.code == 1);
+  CHECK(which.err.find("--user") != std::string::npos);
+  CHECK(cli(with_store(d, {"--user", "blessing", "status"}), "1357").code == 0);
+
+  auto w = cli(with_store(d, {"--user", "alex", "wipe"}));
+  REQUIRE(w.code == 0);
+  CHECK_FALSE(std::filesystem::exists(d / "users" / "alex"));
+  CHECK(cli(with_store(d, {"--user", "alex", "status"})).code == 1);
+  // The other worker's store is untouched.
+  CHECK(cli(with_store(d, {"status"}), "1357").code == 0);
+}
