@@ -1,8 +1,10 @@
 #include "doorstep/core/record.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
-#include "json_fields.h"
+#include "doorstep/core/json_fields.h"
 
 namespace doorstep {
 
@@ -83,6 +85,33 @@ Result<Value> value_from_json(const FieldSpec& spec, const nlohmann::json& j) {
       return Value{j.dump()};
   }
   return mistyped("known");
+}
+
+Result<Value> apply_field_change(const FieldSpec& spec, const Value& current, const nlohmann::json& change) {
+  if (spec.type != FieldType::text_set || !change.is_object()) return value_from_json(spec, change);
+  auto bad = [&] {
+    return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
+                      "field \"" + std::string(spec.name) + "\" must be a list or {\"add\", \"remove\"}");
+  };
+  std::vector<std::string> items;
+  if (const auto* s = std::get_if<std::string>(&current)) {
+    auto arr = nlohmann::json::parse(*s, nullptr, false);
+    if (arr.is_array())
+      for (const auto& e : arr)
+        if (e.is_string()) items.push_back(e.get<std::string>());
+  }
+  for (const char* key : {"add", "remove"}) {
+    if (!change.contains(key)) continue;
+    if (!change[key].is_array()) return bad();
+    for (const auto& e : change[key]) {
+      if (!e.is_string()) return bad();
+      const std::string v = e.get<std::string>();
+      auto it = std::find(items.begin(), items.end(), v);
+      if (std::string(key) == "add" && it == items.end()) items.push_back(v);
+      if (std::string(key) == "remove" && it != items.end()) items.erase(it);
+    }
+  }
+  return Value{nlohmann::json(items).dump()};
 }
 
 }  // namespace doorstep

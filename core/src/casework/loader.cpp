@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../json_fields.h"
+#include "doorstep/core/json_fields.h"
 
 namespace doorstep {
 

@@ -19,8 +19,10 @@ State read_state(const std::filesystem::path& file) {
   if (!text) return s;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return s;
-  s.failures = j.value("failures", 0);
-  s.locked_until = j.value("locked_until_ms", std::int64_t{0});
+  // A mistyped field counts as unreadable, like a damaged file; j.value() would throw.
+  if (j.contains("failures") && j["failures"].is_number_integer()) s.failures = j["failures"].get<int>();
+  if (j.contains("locked_until_ms") && j["locked_until_ms"].is_number_integer())
+    s.locked_until = j["locked_until_ms"].get<std::int64_t>();
   return s;
 }
 

@@ -95,9 +95,11 @@ CREATE INDEX audit_event_record ON audit_event(record_type, record_id);
 
 CREATE TABLE conflict (
   )SQL" RECORD_COLUMNS R"SQL(,
-  record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+  record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+  case_id TEXT )SQL" CASE_REF R"SQL(,
+  field TEXT NOT NULL,
   kept_value TEXT, other_value TEXT, kept_author TEXT, other_author TEXT,
-  kept_hlc TEXT, other_hlc TEXT, resolution TEXT, resolved_at TEXT);
+  kept_hlc TEXT, other_hlc TEXT, resolution TEXT, resolved_by TEXT, resolved_at TEXT);
 CREATE INDEX conflict_record ON conflict(record_type, record_id);
 
 CREATE TABLE quarantine (
@@ -110,9 +112,11 @@ CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   op_id TEXT NOT NULL UNIQUE,
   record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+  case_id TEXT,  -- the owning case, so a scope purge can find what is still unsent
   action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
   base_rev INTEGER NOT NULL, fields TEXT NOT NULL, hlc TEXT NOT NULL);
 CREATE INDEX outbox_record ON outbox(record_type, record_id);
+CREATE INDEX outbox_case ON outbox(case_id);
 
 -- Full-text search over person names and note text (FTS4; SQLite 3.15 has no FTS5).
 CREATE VIRTUAL TABLE person_fts USING fts4(name, address, tokenize=unicode61);

@@ -6,7 +6,7 @@
 
 #include "../db/database.h"
 #include "../fs_util.h"
-#include "../json_fields.h"
+#include "doorstep/core/json_fields.h"
 #include "doorstep/core/blob_store.h"
 #include "lockout.h"
 #include "migrations.h"

@@ -1,8 +1,10 @@
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "../db/database.h"
-#include "../json_fields.h"
+#include "doorstep/core/json_fields.h"
 #include "doorstep/core/store.h"
+#include "outbox_json.h"
 #include "record_sql.h"
 
 namespace doorstep {
@@ -25,6 +27,34 @@ Result<bool> has_pending(db::Database& db, const std::string& type, const std::s
 
 }  // namespace
 
+nlohmann::json outbox_value(const FieldSpec& spec, const Value& v) {
+  if (spec.type == FieldType::text_set && std::holds_alternative<std::string>(v)) {
+    auto arr = nlohmann::json::parse(std::get<std::string>(v), nullptr, false);
+    return arr.is_array() ? arr : nlohmann::json::array();
+  }
+  return value_to_json(v);
+}
+
+nlohmann::json set_delta(const Value& before, const Value& after) {
+  auto as_set = [](const Value& v) {
+    std::set<std::string> out;
+    if (const auto* s = std::get_if<std::string>(&v)) {
+      auto arr = nlohmann::json::parse(*s, nullptr, false);
+      if (arr.is_array())
+        for (const auto& e : arr)
+          if (e.is_string()) out.insert(e.get<std::string>());
+    }
+    return out;
+  };
+  const auto b = as_set(before), a = as_set(after);
+  nlohmann::json add = nlohmann::json::array(), remove = nlohmann::json::array();
+  for (const auto& x : a)
+    if (!b.count(x)) add.push_back(x);
+  for (const auto& x : b)
+    if (!a.count(x)) remove.push_back(x);
+  return {{"add", add}, {"remove", remove}};
+}
+
 Result<std::optional<Record>> Writer::get(const std::string& type, const std::string& id) {
   return store_.get(type, id);
 }
@@ -41,7 +71,9 @@ Result<Record> Writer::change(const std::string& type, const std::string& id, co
   if (!existing) return existing.error();
 
   Record r;
+  Fields before;  // the values this change replaces, for set deltas
   if (*existing) {
+    before = (**existing).fields;
     r = std::move(**existing);
     if (r.deleted)
       return make_error(ErrorDomain::state, ErrorCode::invalid_transition, type + " " + id + " has been deleted");
@@ -68,19 +100,32 @@ Result<Record> Writer::change(const std::string& type, const std::string& id, co
     auto pending = has_pending(db, type, id);
     if (!pending) return pending.error();
     const bool create = r.rev == 0 && !*pending;
-    Fields sent;
+    nlohmann::json sent = nlohmann::json::object();
     if (create) {
       for (const auto& [k, v] : r.fields)
-        if (!std::holds_alternative<std::monostate>(v)) sent.emplace(k, v);
+        if (!std::holds_alternative<std::monostate>(v)) sent[k] = outbox_value(*rt->field(k), v);
     } else {
-      sent = changed;
+      for (const auto& [k, v] : changed) {
+        const FieldSpec& spec = *rt->field(k);
+        if (spec.type == FieldType::text_set) {
+          sent[k] = set_delta(before.count(k) ? before.at(k) : Value{}, v);
+        } else {
+          sent[k] = outbox_value(spec, v);
+        }
+      }
     }
+    std::string case_id;
+    if (type == "case") case_id = id;
+    else if (!rt->case_field.empty()) case_id = r.text(std::string(rt->case_field));
     auto st = db.prepare(
-        "INSERT INTO outbox (op_id, record_type, record_id, action, base_rev, fields, hlc) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO outbox (op_id, record_type, record_id, case_id, action, base_rev, fields, hlc) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st) return st.error();
-    (*st)->bind(1, new_uuid()).bind(2, type).bind(3, id).bind(4, create ? "create" : "update");
-    (*st)->bind(5, r.rev).bind(6, fields_to_json(sent)).bind(7, r.hlc);
+    (*st)->bind(1, new_uuid()).bind(2, type).bind(3, id);
+    if (case_id.empty()) (*st)->bind_null(4);
+    else (*st)->bind(4, case_id);
+    (*st)->bind(5, create ? "create" : "update");
+    (*st)->bind(6, r.rev).bind(7, sent.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(8, r.hlc);
     DOORSTEP_TRY((*st)->run());
   }
   DOORSTEP_TRY(audit(audit_action, type, id));

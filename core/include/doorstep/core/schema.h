@@ -34,7 +34,7 @@ enum class RecordKind {
   finalisable,   // drafts stay on the device; once final, immutable (notes, forms)
   append_only,   // created, never changed (task completions, audit events)
   immutable,     // content-addressed (attachments)
-  office_owned,  // created and changed only by the office (conflicts)
+  office_owned,  // created only by the office or server (conflicts); fields merge by policy
   local_only,    // never synced (quarantine)
 };
 

@@ -128,6 +128,14 @@ class Store {
   Result<std::vector<Record>> list(const std::string& type, const std::string& where_field = "",
                                    const std::string& equals = "", std::int64_t limit = 1000);
 
+  // A value the store keeps about itself (server URL, sync cursor, credentials);
+  // nullopt when unset. Keys are documented where they are written.
+  Result<std::optional<std::string>> meta(const std::string& key);
+  // Audit events not yet sent to the server (rev 0), oldest first.
+  Result<std::vector<Record>> unsent_audit(std::int64_t limit = 1000);
+  // Outbox operations for records of a case (the case itself included).
+  Result<std::int64_t> pending_for_case(const std::string& case_id);
+
   // Runs SQLite's integrity_check; "ok" when the file is sound.
   Result<std::string> integrity_check();
 
@@ -171,6 +179,27 @@ class Writer {
   // Hard-deletes a record that never left the device (a discarded draft). Refused
   // (immutable) for a record the server has seen or that has pending outbox operations.
   Status discard(const std::string& type, const std::string& id, const std::string& audit_action);
+
+  // --- For the sync engine. Each keeps the one-transaction rule: call inside write(). ---
+
+  Status set_meta(const std::string& key, const std::string& value);
+  // Writes a server state as the base and re-applies, on top, the fields of every
+  // pending outbox operation for that record, in sequence order (rebase). Creates no
+  // outbox entries and no audit events.
+  Status apply_server_state(const Record& state);
+  // The server applied outbox operation seq: removes it and records the server's
+  // revision of the record (only if newer than what the store holds).
+  Status acknowledge(std::int64_t seq, std::int64_t rev);
+  // Moves outbox operation seq to the quarantine with the server's reason; the local
+  // record keeps the worker's change so nothing they wrote is lost.
+  Status quarantine(std::int64_t seq, const std::string& reason);
+  // Deletes the case and every row that belongs to it (notes, visits, tasks,
+  // completions, reports, attachments, conflicts), then people left with no case.
+  // Returns the SHA-256 of attachments no longer referenced, whose blob files the
+  // caller deletes after commit. Refused while the case has pending operations.
+  Result<std::vector<std::string>> purge_case(const std::string& case_id);
+  // Marks audit events as delivered to the server.
+  Status mark_audit_sent(const std::vector<std::string>& ids);
 
   // Records an audit event (viewed, exported, ...) in this transaction.
   Status audit(const std::string& action, const std::string& record_type, const std::string& record_id);

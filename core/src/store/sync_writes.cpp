@@ -1,0 +1,213 @@
+// The store's sync-facing API: meta values, rebase on pulled state, acknowledging
+// and quarantining outbox operations, purging a case that left the worker's scope.
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "../db/database.h"
+#include "doorstep/core/json_fields.h"
+#include "doorstep/core/store.h"
+#include "record_sql.h"
+
+namespace doorstep {
+
+namespace {
+
+Result<std::int64_t> count(db::Database& db, const std::string& sql, const std::string& arg) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  (*st)->bind(1, arg);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  std::int64_t n = *row ? (*st)->integer(0) : 0;
+  (*st)->reset();
+  return n;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> Store::meta(const std::string& key) {
+  if (locked()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
+  auto st = db_->prepare("SELECT value FROM meta WHERE key = ?");
+  if (!st) return st.error();
+  (*st)->bind(1, key);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  std::optional<std::string> out;
+  if (*row) out = (*st)->text(0);
+  (*st)->reset();
+  return out;
+}
+
+Result<std::vector<Record>> Store::unsent_audit(std::int64_t limit) {
+  if (locked()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
+  const RecordType& rt = *find_record_type("audit_event");
+  auto st = db_->prepare("SELECT " + store::column_list(rt) + " FROM audit_event WHERE rev = 0 ORDER BY rowid LIMIT ?");
+  if (!st) return st.error();
+  (*st)->bind(1, limit);
+  std::vector<Record> out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(store::row_to_record(rt, **st));
+  }
+  return out;
+}
+
+Result<std::int64_t> Store::pending_for_case(const std::string& case_id) {
+  if (locked()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
+  return count(*db_, "SELECT count(*) FROM outbox WHERE case_id = ?", case_id);
+}
+
+Status Writer::set_meta(const std::string& key, const std::string& value) {
+  auto st = store_.database().prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
+  if (!st) return st.error();
+  return (*st)->bind(1, key).bind(2, value).run();
+}
+
+Status Writer::apply_server_state(const Record& state) {
+  const RecordType* rt = find_record_type(state.type);
+  if (rt == nullptr)
+    return make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "unknown record type from server: " + state.type.substr(0, 40));
+  auto& db = store_.database();
+  auto ops = db.prepare("SELECT fields, hlc FROM outbox WHERE record_type = ? AND record_id = ? ORDER BY seq");
+  if (!ops) return ops.error();
+  (*ops)->bind(1, state.type).bind(2, state.id);
+  Record r = state;
+  for (const auto& f : rt->fields) r.fields.try_emplace(std::string(f.name), Value{});
+  bool rebased = false;
+  for (;;) {
+    auto row = (*ops)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto fields = nlohmann::json::parse((*ops)->text(0), nullptr, false);
+    if (!fields.is_object()) continue;
+    for (const auto& [name, change] : fields.items()) {
+      const FieldSpec* spec = rt->field(name);
+      if (spec == nullptr) continue;
+      auto v = apply_field_change(*spec, r.fields[name], change);
+      if (v) r.fields[name] = *v;
+    }
+    const std::string op_hlc = (*ops)->text(1);
+    if (op_hlc > r.hlc) r.hlc = op_hlc;
+    rebased = true;
+  }
+  (*ops)->reset();
+  if (rebased) r.deleted = false;  // a pending local edit keeps the record (edit beats delete)
+  return put_base(r);
+}
+
+Status Writer::acknowledge(std::int64_t seq, std::int64_t rev) {
+  auto& db = store_.database();
+  auto op = db.prepare("SELECT record_type, record_id FROM outbox WHERE seq = ?");
+  if (!op) return op.error();
+  (*op)->bind(1, seq);
+  auto row = (*op)->step();
+  if (!row) return row.error();
+  if (!*row) return {};  // already acknowledged (a retried push)
+  const std::string type = (*op)->text(0), id = (*op)->text(1);
+  (*op)->reset();
+  const RecordType* rt = find_record_type(type);
+  if (rt != nullptr && rev > 0) {
+    auto up = db.prepare("UPDATE " + std::string(rt->table) + " SET rev = ?1 WHERE id = ?2 AND rev < ?1");
+    if (!up) return up.error();
+    DOORSTEP_TRY((*up)->bind(1, rev).bind(2, id).run());
+  }
+  auto del = db.prepare("DELETE FROM outbox WHERE seq = ?");
+  if (!del) return del.error();
+  return (*del)->bind(1, seq).run();
+}
+
+Status Writer::quarantine(std::int64_t seq, const std::string& reason) {
+  auto& db = store_.database();
+  auto op = db.prepare("SELECT op_id, record_type, record_id, action, base_rev, fields, hlc FROM outbox WHERE seq = ?");
+  if (!op) return op.error();
+  (*op)->bind(1, seq);
+  auto row = (*op)->step();
+  if (!row) return row.error();
+  if (!*row) return {};
+  auto& s = **op;
+  nlohmann::json operation = {{"seq", seq},           {"op_id", s.text(0)},   {"record_type", s.text(1)},
+                              {"record_id", s.text(2)}, {"action", s.text(3)}, {"base_rev", s.integer(4)},
+                              {"fields", nlohmann::json::parse(s.text(5), nullptr, false)}, {"hlc", s.text(6)}};
+  Record q;
+  q.type = "quarantine";
+  q.id = s.text(0);
+  q.hlc = store_.hlc_clock().now().encode();
+  std::string why = reason.empty() ? std::string("refused by the server") : reason.substr(0, 2000);
+  if (!check_utf8(why, "reason").ok()) why = "refused by the server (its reason was not readable text)";
+  q.fields = {{"op_id", s.text(0)},
+              {"record_type", s.text(1)},
+              {"record_id", s.text(2)},
+              {"operation", operation.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+              {"reason", why},
+              {"quarantined_at", format_timestamp(store_.clock().now_ms())}};
+  s.reset();
+  DOORSTEP_TRY(put_base(q));
+  auto del = db.prepare("DELETE FROM outbox WHERE seq = ?");
+  if (!del) return del.error();
+  return (*del)->bind(1, seq).run();
+}
+
+Result<std::vector<std::string>> Writer::purge_case(const std::string& case_id) {
+  auto& db = store_.database();
+  auto pending = count(db, "SELECT count(*) FROM outbox WHERE case_id = ?", case_id);
+  if (!pending) return pending.error();
+  if (*pending > 0)
+    return make_error(ErrorDomain::state, ErrorCode::invalid_transition,
+                      "case " + case_id + " still has " + std::to_string(*pending) + " unsent changes");
+  // Blobs referenced only from this case.
+  auto blobs = db.prepare(
+      "SELECT DISTINCT sha256 FROM attachment a WHERE a.case_id = ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM attachment b WHERE b.sha256 = a.sha256 AND coalesce(b.case_id, '') <> ?1)");
+  if (!blobs) return blobs.error();
+  (*blobs)->bind(1, case_id);
+  std::vector<std::string> shas;
+  for (;;) {
+    auto row = (*blobs)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    shas.push_back((*blobs)->text(0));
+  }
+  auto person = db.prepare("SELECT person_id FROM case_file WHERE id = ?");
+  if (!person) return person.error();
+  (*person)->bind(1, case_id);
+  auto prow = (*person)->step();
+  if (!prow) return prow.error();
+  std::string person_id = *prow ? (*person)->text(0) : "";
+  (*person)->reset();
+  // Children first (explicitly: foreign keys are deferred, so cascades would run only
+  // at commit), then the case, then the person if no other case needs them.
+  for (const auto& rt : record_types()) {
+    if (rt.case_field.empty()) continue;
+    auto del = db.prepare("DELETE FROM " + std::string(rt.table) + " WHERE " + std::string(rt.case_field) + " = ?");
+    if (!del) return del.error();
+    DOORSTEP_TRY((*del)->bind(1, case_id).run());
+  }
+  auto del_case = db.prepare("DELETE FROM case_file WHERE id = ?");
+  if (!del_case) return del_case.error();
+  DOORSTEP_TRY((*del_case)->bind(1, case_id).run());
+  if (!person_id.empty()) {
+    auto others = count(db, "SELECT count(*) FROM case_file WHERE person_id = ?", person_id);
+    if (!others) return others.error();
+    if (*others == 0) {
+      auto del_person = db.prepare("DELETE FROM person WHERE id = ?");
+      if (!del_person) return del_person.error();
+      DOORSTEP_TRY((*del_person)->bind(1, person_id).run());
+    }
+  }
+  DOORSTEP_TRY(audit("purged", "case", case_id));
+  return shas;
+}
+
+Status Writer::mark_audit_sent(const std::vector<std::string>& ids) {
+  auto st = store_.database().prepare("UPDATE audit_event SET rev = 1 WHERE id = ?");
+  if (!st) return st.error();
+  for (const auto& id : ids) {
+    (*st)->reset();
+    DOORSTEP_TRY((*st)->bind(1, id).run());
+  }
+  return {};
+}
+
+}  // namespace doorstep
