@@ -112,17 +112,55 @@ Result<StoredBlob> BlobStore::import_file(const std::filesystem::path& source, s
   StoredBlob out{*sha, static_cast<std::int64_t>(size)};
   const auto dest = file_for(*sha);
   if (std::filesystem::exists(dest, ec)) return out;
+  File in(source, "rb");
+  if (!in) return fs::io_error("cannot read", source);
+  auto stored = encrypt(
+      [&](unsigned char* buf, std::size_t cap) -> Result<std::size_t> {
+        std::size_t n = std::fread(buf, 1, cap, in.f);
+        if (std::ferror(in.f)) return fs::io_error("cannot read", source);
+        return n;
+      },
+      *sha, static_cast<std::int64_t>(size));
+  if (!stored) return stored.error();
+  return out;
+}
+
+Result<StoredBlob> BlobStore::import_bytes(const std::string& data, const std::string& expected_sha256) {
+  if (name_key_.empty()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  const std::string sha = to_hex(digest, sizeof digest);
+  if (!expected_sha256.empty() && sha != expected_sha256) return corrupt_blob(expected_sha256);
+  StoredBlob out{sha, static_cast<std::int64_t>(data.size())};
+  std::error_code ec;
+  if (std::filesystem::exists(file_for(sha), ec)) return out;
+  std::size_t off = 0;
+  auto stored = encrypt(
+      [&](unsigned char* buf, std::size_t cap) -> Result<std::size_t> {
+        const std::size_t n = std::min(cap, data.size() - off);
+        std::memcpy(buf, data.data() + off, n);
+        off += n;
+        return n;
+      },
+      sha, static_cast<std::int64_t>(data.size()));
+  if (!stored) return stored.error();
+  return out;
+}
+
+// Writes <file_for(sha)> from reader's plaintext: magic, secretstream header, chunks;
+// temp file, fsync, rename, directory fsync.
+Result<StoredBlob> BlobStore::encrypt(const std::function<Result<std::size_t>(unsigned char*, std::size_t)>& reader,
+                                      const std::string& sha, std::int64_t size) {
+  std::error_code ec;
+  const auto dest = file_for(sha);
   std::filesystem::create_directories(dir_, ec);
   if (ec) return make_error(ErrorDomain::io, ErrorCode::io_error, "cannot create " + dir_.string());
-
   SecureKey key;
-  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(sha->data()), sha->size(),
+  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(sha.data()), sha.size(),
                      content_key_.data(), content_key_.size());
   auto tmp = dest;
   tmp += ".tmp";
   {
-    File in(source, "rb");
-    if (!in) return fs::io_error("cannot read", source);
     File outf(tmp, "wb");
     if (!outf) return fs::io_error("cannot create", tmp);
     crypto_secretstream_xchacha20poly1305_state st;
@@ -132,19 +170,20 @@ Result<StoredBlob> BlobStore::import_file(const std::filesystem::path& source, s
     std::fwrite(kMagic, 1, sizeof kMagic, outf.f);
     std::fwrite(header, 1, sizeof header, outf.f);
     std::vector<unsigned char> plain(kChunk), cipher(kChunk + crypto_secretstream_xchacha20poly1305_ABYTES);
-    std::uint64_t total = 0;
+    std::int64_t total = 0;
     for (;;) {
-      std::size_t n = std::fread(plain.data(), 1, kChunk, in.f);
-      if (std::ferror(in.f)) {
+      auto got = reader(plain.data(), kChunk);
+      if (!got) {
         std::filesystem::remove(tmp, ec);
-        return fs::io_error("cannot read", source);
+        return got.error();
       }
-      total += n;
+      const std::size_t n = *got;
+      total += static_cast<std::int64_t>(n);
       const bool last = n < kChunk || total == size;
       unsigned long long clen = 0;
       crypto_secretstream_xchacha20poly1305_push(
-          &st, cipher.data(), &clen, plain.data(), n, reinterpret_cast<const unsigned char*>(sha->data()),
-          total == n ? sha->size() : 0,
+          &st, cipher.data(), &clen, plain.data(), n, reinterpret_cast<const unsigned char*>(sha.data()),
+          total == static_cast<std::int64_t>(n) ? sha.size() : 0,
           last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
       if (std::fwrite(cipher.data(), 1, clen, outf.f) != clen) {
         std::filesystem::remove(tmp, ec);
@@ -155,7 +194,7 @@ Result<StoredBlob> BlobStore::import_file(const std::filesystem::path& source, s
     sodium_memzero(plain.data(), plain.size());
     if (total != size) {
       std::filesystem::remove(tmp, ec);
-      return make_error(ErrorDomain::io, ErrorCode::io_error, source.string() + " changed while it was read");
+      return make_error(ErrorDomain::io, ErrorCode::io_error, "the attachment changed while it was read");
     }
     if (std::fflush(outf.f) != 0 || ::fsync(fileno(outf.f)) != 0) {
       std::filesystem::remove(tmp, ec);
@@ -165,16 +204,16 @@ Result<StoredBlob> BlobStore::import_file(const std::filesystem::path& source, s
   std::filesystem::rename(tmp, dest, ec);
   if (ec) return make_error(ErrorDomain::io, ErrorCode::io_error, "cannot store attachment: " + ec.message());
   DOORSTEP_TRY(fs::fsync_dir(dir_));
-  return out;
+  return StoredBlob{sha, size};
 }
 
-Status BlobStore::export_to(const std::string& sha256, const std::filesystem::path& dest) {
+Status BlobStore::read(const std::string& sha256, const std::function<Status(const std::string&)>& sink) {
   if (name_key_.empty()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
   if (!is_sha256_hex(sha256))
     return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "not a SHA-256: " + sha256.substr(0, 70));
-  const auto src = file_for(sha256);
-  File in(src, "rb");
-  if (!in) return make_error(ErrorDomain::store, ErrorCode::not_found, "attachment " + sha256.substr(0, 12) + " is not on this device");
+  File in(file_for(sha256), "rb");
+  if (!in)
+    return make_error(ErrorDomain::store, ErrorCode::not_found, "attachment " + sha256.substr(0, 12) + " is not on this device");
   SecureKey key;
   crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(sha256.data()), sha256.size(),
                      content_key_.data(), content_key_.size());
@@ -185,46 +224,53 @@ Status BlobStore::export_to(const std::string& sha256, const std::filesystem::pa
     return corrupt_blob(sha256);
   crypto_secretstream_xchacha20poly1305_state st;
   if (crypto_secretstream_xchacha20poly1305_init_pull(&st, header, key.data()) != 0) return corrupt_blob(sha256);
+  crypto_hash_sha256_state hs;
+  crypto_hash_sha256_init(&hs);
+  std::vector<unsigned char> cipher(kChunk + crypto_secretstream_xchacha20poly1305_ABYTES);
+  std::string plain(kChunk, '\0');
+  bool first = true, finished = false;
+  for (;;) {
+    const std::size_t n = std::fread(cipher.data(), 1, cipher.size(), in.f);
+    if (n == 0) break;
+    unsigned long long mlen = 0;
+    unsigned char tag = 0;
+    if (crypto_secretstream_xchacha20poly1305_pull(&st, reinterpret_cast<unsigned char*>(plain.data()), &mlen, &tag,
+                                                   cipher.data(), n,
+                                                   reinterpret_cast<const unsigned char*>(sha256.data()),
+                                                   first ? sha256.size() : 0) != 0)
+      return corrupt_blob(sha256);
+    first = false;
+    crypto_hash_sha256_update(&hs, reinterpret_cast<const unsigned char*>(plain.data()), mlen);
+    DOORSTEP_TRY(sink(plain.substr(0, mlen)));
+    if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+      finished = std::fgetc(in.f) == EOF;  // nothing may follow the final chunk
+      break;
+    }
+  }
+  sodium_memzero(plain.data(), plain.size());
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&hs, digest);
+  if (!finished || to_hex(digest, sizeof digest) != sha256) return corrupt_blob(sha256);
+  return {};
+}
 
+Status BlobStore::export_to(const std::string& sha256, const std::filesystem::path& dest) {
   auto tmp = dest;
   tmp += ".part";
   std::error_code ec;
+  Status st;
   {
     File out(tmp, "wb");
     if (!out) return fs::io_error("cannot create", tmp);
-    crypto_hash_sha256_state hs;
-    crypto_hash_sha256_init(&hs);
-    std::vector<unsigned char> cipher(kChunk + crypto_secretstream_xchacha20poly1305_ABYTES), plain(kChunk);
-    bool first = true, finished = false;
-    for (;;) {
-      std::size_t n = std::fread(cipher.data(), 1, cipher.size(), in.f);
-      if (n == 0) break;
-      unsigned long long mlen = 0;
-      unsigned char tag = 0;
-      if (crypto_secretstream_xchacha20poly1305_pull(&st, plain.data(), &mlen, &tag, cipher.data(), n,
-                                                     reinterpret_cast<const unsigned char*>(sha256.data()),
-                                                     first ? sha256.size() : 0) != 0) {
-        std::filesystem::remove(tmp, ec);
-        return corrupt_blob(sha256);
-      }
-      first = false;
-      crypto_hash_sha256_update(&hs, plain.data(), mlen);
-      std::fwrite(plain.data(), 1, mlen, out.f);
-      if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-        finished = std::fgetc(in.f) == EOF;  // nothing may follow the final chunk
-        break;
-      }
-    }
-    sodium_memzero(plain.data(), plain.size());
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&hs, digest);
-    if (!finished || to_hex(digest, sizeof digest) != sha256) {
-      std::fclose(out.f);
-      out.f = nullptr;
-      std::filesystem::remove(tmp, ec);
-      return corrupt_blob(sha256);
-    }
-    if (std::fflush(out.f) != 0) return fs::io_error("cannot write", tmp);
+    st = read(sha256, [&](const std::string& chunk) -> Status {
+      if (std::fwrite(chunk.data(), 1, chunk.size(), out.f) != chunk.size()) return fs::io_error("cannot write", tmp);
+      return {};
+    });
+    if (st.ok() && std::fflush(out.f) != 0) st = fs::io_error("cannot write", tmp);
+  }
+  if (!st.ok()) {
+    std::filesystem::remove(tmp, ec);
+    return st;
   }
   std::filesystem::rename(tmp, dest, ec);
   if (ec) return make_error(ErrorDomain::io, ErrorCode::io_error, "cannot write " + dest.string() + ": " + ec.message());

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "doorstep/core/result.h"
@@ -30,6 +31,13 @@ class BlobStore {
   // Decrypts a blob to dest (written atomically); verifies length and SHA-256, so a
   // damaged or truncated blob is corrupt and dest is not left half-written.
   Status export_to(const std::string& sha256, const std::filesystem::path& dest);
+  // Encrypts content held in memory (a downloaded attachment). Verifies that it hashes
+  // to expected_sha256 when that is given (corrupt otherwise; nothing is stored).
+  Result<StoredBlob> import_bytes(const std::string& data, const std::string& expected_sha256 = "");
+  // Streams the decrypted content to sink in chunks of up to 64 KiB, verifying the
+  // SHA-256 at the end (corrupt if it does not match; the sink has then seen bad data
+  // and the caller must discard it). Stops early with the sink's error.
+  Status read(const std::string& sha256, const std::function<Status(const std::string& chunk)>& sink);
   bool contains(const std::string& sha256) const;
   // Deletes the blob's file. Missing is not an error.
   Status remove(const std::string& sha256);
@@ -39,6 +47,8 @@ class BlobStore {
   void lock();
 
  private:
+  Result<StoredBlob> encrypt(const std::function<Result<std::size_t>(unsigned char*, std::size_t)>& reader,
+                             const std::string& sha256, std::int64_t size);
   std::filesystem::path dir_;
   SecureKey name_key_;     // keyed hash of sha256 -> file name
   SecureKey content_key_;  // keyed hash of sha256 -> per-blob secretstream key

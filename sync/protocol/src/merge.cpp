@@ -1,0 +1,4 @@
+#include "doorstep/protocol/merge.h"
+
+namespace doorstep::protocol {
+}  // namespace doorstep::protocol
