@@ -11,7 +11,12 @@ namespace doorstep::cli {
 
 namespace {
 
-int init(Context& ctx, const std::string& user) {
+struct InitArgs {
+  std::string user, server, ca_file, public_key_pin, device_name;
+};
+
+int init(Context& ctx, const InitArgs& a) {
+  const std::string& user = a.user;
   if (!is_record_id(user)) return ctx.fail(make_error(ErrorDomain::input, ErrorCode::invalid_argument,
                                                       "a user name is 1-64 letters, digits, '.', '-' or '_'"));
   const auto dir = std::filesystem::path(ctx.store_dir) / "users" / user;
@@ -22,10 +27,22 @@ int init(Context& ctx, const std::string& user) {
   if (!pin) return ctx.fail(pin.error());
   auto store = Store::create(dir, user, *pin);
   if (!store) return ctx.fail(store.error());
+  if (!a.server.empty()) {
+    auto enrolled = enrol_store(**store, a.server, a.ca_file, a.public_key_pin,
+                                a.device_name.empty() ? user + "'s device" : a.device_name);
+    if (!enrolled.ok()) {
+      // No half-made store: a failed enrolment leaves nothing behind.
+      (*store)->lock();
+      (void)Store::erase(dir);
+      return ctx.fail(enrolled.error());
+    }
+  }
   auto info = (*store)->info();
   if (!info) return ctx.fail(info.error());
-  return ctx.done({{"user", user}, {"device_id", info->device_id}, {"path", dir.string()}},
-                  "Created an encrypted store for " + user + " in " + dir.string());
+  nlohmann::json j = {{"user", user}, {"device_id", info->device_id}, {"path", dir.string()}};
+  if (!a.server.empty()) j["server"] = a.server;
+  return ctx.done(j, "Created an encrypted store for " + user + " in " + dir.string() +
+                         (a.server.empty() ? std::string() : ", enrolled with " + a.server));
 }
 
 int load(Context& ctx, const std::string& file) {
@@ -115,9 +132,13 @@ int wipe(Context& ctx, bool all) {
 
 void add_store_commands(CLI::App& app, Context& ctx) {
   auto* init_cmd = app.add_subcommand("init", "create an encrypted store for a worker (PIN from DOORSTEP_PIN or a prompt)");
-  auto user = std::make_shared<std::string>();
-  init_cmd->add_option("--user", *user, "the worker's user name")->required();
-  init_cmd->callback([&ctx, user] { ctx.run = [&ctx, user] { return init(ctx, *user); }; });
+  auto ia = std::make_shared<InitArgs>();
+  init_cmd->add_option("--user", ia->user, "the worker's user name")->required();
+  init_cmd->add_option("--server", ia->server, "enrol with this server (password from DOORSTEP_PASSWORD or a prompt)");
+  init_cmd->add_option("--ca-file", ia->ca_file, "PEM file of the certificate authority to trust for the server");
+  init_cmd->add_option("--public-key-pin", ia->public_key_pin, "pin the server's public key: sha256//BASE64");
+  init_cmd->add_option("--device-name", ia->device_name, "how the office sees this device");
+  init_cmd->callback([&ctx, ia] { ctx.run = [&ctx, ia] { return init(ctx, *ia); }; });
 
   auto* load_cmd = app.add_subcommand("load", "load people, cases, visits and tasks from a JSON file");
   auto file = std::make_shared<std::string>();

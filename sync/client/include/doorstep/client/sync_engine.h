@@ -1,0 +1,90 @@
+// SyncEngine: one sync pass of a device store with doorstep-server (DESIGN.md
+// section 4): blobs up, push until the outbox is empty, pull until complete (each
+// page one transaction, cursor in the same transaction, no outbox echo), purge cases
+// that left scope, blobs down. Small parts with one job each (session, pusher,
+// puller, blob transfer, scope purge) under this coordinator, which owns their state.
+//
+// Not thread-safe: run it on the thread that owns the Store (the app gives sync its
+// own thread and its own Store). The engine reaches the store only through its
+// public API.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "doorstep/client/transport.h"
+#include "doorstep/core/result.h"
+#include "doorstep/core/store.h"
+
+namespace doorstep::client {
+
+struct SyncProgress {
+  std::string phase;          // "push", "pull", "purge", "blobs"
+  std::int64_t records = 0;   // operations pushed or entries pulled so far in this phase
+  std::int64_t bytes = 0;     // bytes received or sent so far in this phase
+};
+
+struct SyncOptions {
+  int push_batch = 500;                 // operations per push request (max protocol::kMaxPushOperations)
+  int page_limit = 2000;                // entries per changes page (max protocol::kMaxPageEntries)
+  bool prefetch_blobs = true;           // download every attachment of the caseload
+  std::function<void(const SyncProgress&)> on_progress;  // called on the engine's thread
+};
+
+struct SyncSummary {
+  std::int64_t pushed = 0;       // operations the server answered
+  std::int64_t applied = 0;
+  std::int64_t merged = 0;
+  std::int64_t conflicts = 0;
+  std::int64_t rejected = 0;     // moved to the quarantine
+  std::int64_t pulled = 0;       // record states applied
+  std::int64_t revoked = 0;      // cases the server revoked
+  std::int64_t purged = 0;       // cases purged from this device
+  std::int64_t blobs_up = 0;
+  std::int64_t blobs_down = 0;
+  std::int64_t bytes_down = 0;
+  bool wiped = false;            // the office revoked this device; the store was erased
+};
+
+class SyncEngine {
+ public:
+  SyncEngine(Store& store, Transport& transport, SyncOptions options = {});
+
+  // One full pass. Errors: unavailable (no network; nothing lost, try later),
+  // unauthorised (credentials refused; re-enrol), sync/invalid_argument (a malformed
+  // response; nothing from it was applied). When the server says this device is
+  // revoked the store is erased and the summary has wiped = true (the Store is then
+  // locked and unusable).
+  Result<SyncSummary> sync_once();
+
+ private:
+  Store& store_;
+  Transport& transport_;
+  SyncOptions options_;
+};
+
+// Enrols a new store with the server (username = the store's user): stores the
+// server URL, refresh credential, worker and epoch in the encrypted store.
+// unauthorised on a wrong username or password.
+Status enrol(Store& store, Transport& transport, const std::string& server_url, const SecretString& password,
+             const std::string& device_name);
+
+// Exponential backoff with full jitter for failed passes: the delay before retry n
+// (n = consecutive failures, from 1) is uniform in [0, min(max_ms, base_ms * 2^(n-1))].
+class Backoff {
+ public:
+  explicit Backoff(std::int64_t base_ms = 2'000, std::int64_t max_ms = 15 * 60'000) : base_(base_ms), max_(max_ms) {}
+  // Records a failure and returns how long to wait before the next attempt.
+  std::int64_t failed();
+  void succeeded() { failures_ = 0; }
+  int failures() const { return failures_; }
+  // The upper bound of the wait after the current number of failures.
+  std::int64_t ceiling() const;
+
+ private:
+  std::int64_t base_, max_;
+  int failures_ = 0;
+};
+
+}  // namespace doorstep::client

@@ -1,0 +1,69 @@
+#include "blob_transfer.h"
+
+#include "doorstep/core/blob_store.h"
+#include "doorstep/protocol/messages.h"
+
+namespace doorstep::client {
+
+namespace {
+constexpr std::size_t kUploadChunk = 1 << 20;  // bytes per PUT
+}
+
+Result<std::int64_t> BlobTransfer::upload(const std::string& sha, std::int64_t size) {
+  auto status = session_.call_json({"GET", "/v1/blobs/" + sha + "/status", "", {}});
+  std::int64_t received = 0;
+  if (status) {
+    if (status->value("complete", false)) return std::int64_t{0};
+    received = status->value("received", std::int64_t{0});
+  } else if (status.error().code != ErrorCode::not_found) {
+    return status.error();
+  }
+  if (received < 0 || received > size) received = 0;
+  // Stream the decrypted content, sending 1 MiB pieces from the server's offset.
+  std::int64_t offset = 0, sent = 0;
+  std::string piece;
+  Status st = store_.blobs().read(sha, [&](const std::string& chunk) -> Status {
+    std::size_t start = 0;
+    if (offset + static_cast<std::int64_t>(chunk.size()) <= received) {
+      offset += static_cast<std::int64_t>(chunk.size());
+      return {};
+    }
+    if (offset < received) start = static_cast<std::size_t>(received - offset);
+    piece.append(chunk, start, std::string::npos);
+    offset += static_cast<std::int64_t>(chunk.size());
+    if (piece.size() >= kUploadChunk || offset == size) {
+      const std::int64_t at = received + sent;
+      auto r = session_.call({"PUT", "/v1/blobs/" + sha + "?offset=" + std::to_string(at), piece,
+                              {{"Content-Type", "application/octet-stream"}, {"X-Blob-Size", std::to_string(size)}}});
+      if (!r) return r.error();
+      sent += static_cast<std::int64_t>(piece.size());
+      piece.clear();
+    }
+    return {};
+  });
+  if (!st.ok()) return st.error();
+  return sent;
+}
+
+Result<std::int64_t> BlobTransfer::fetch_missing(std::int64_t* bytes) {
+  auto attachments = store_.list("attachment", "", "", 1'000'000);
+  if (!attachments) return attachments.error();
+  std::int64_t fetched = 0;
+  for (const auto& a : *attachments) {
+    const std::string sha = a.text("sha256");
+    if (a.deleted || store_.blobs().contains(sha)) continue;
+    if (a.integer("size_bytes").value_or(0) > protocol::kMaxBlobBytes) continue;  // too big to prefetch
+    auto r = session_.call({"GET", "/v1/blobs/" + sha, "", {}});
+    if (!r) {
+      if (r.error().code == ErrorCode::not_found) continue;  // not uploaded yet by its author
+      return r.error();
+    }
+    auto stored = store_.blobs().import_bytes(r->body, sha);
+    if (!stored) return stored.error();
+    if (bytes) *bytes += static_cast<std::int64_t>(r->body.size());
+    ++fetched;
+  }
+  return fetched;
+}
+
+}  // namespace doorstep::client

@@ -1,0 +1,104 @@
+#include "pusher.h"
+
+#include <algorithm>
+
+#include "doorstep/core/blob_store.h"
+#include "doorstep/protocol/messages.h"
+
+namespace doorstep::client {
+
+namespace {
+
+Error bad_answer(const std::string& why) {
+  return make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "the server's push answer is unusable: " + why);
+}
+
+// The cases this device purged and has not yet reported (meta "purged_unreported").
+std::vector<std::string> purged_unreported(Store& store) {
+  std::vector<std::string> out;
+  auto m = store.meta("purged_unreported");
+  if (!m || !*m) return out;
+  auto j = nlohmann::json::parse(**m, nullptr, false);
+  if (j.is_array())
+    for (const auto& c : j)
+      if (c.is_string()) out.push_back(c.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+Status Pusher::push_all(SyncSummary& summary) {
+  for (int round = 0; round < 100'000; ++round) {
+    auto ops = store_.outbox(options_.push_batch);
+    if (!ops) return ops.error();
+    auto audit = store_.unsent_audit(500);
+    if (!audit) return audit.error();
+    auto purged = purged_unreported(store_);
+    if (ops->empty() && audit->empty() && purged.empty()) return {};
+
+    protocol::PushRequest req;
+    for (const auto& o : *ops) {
+      if (o.record_type == "attachment" && o.action == "create") {
+        auto a = store_.get("attachment", o.record_id);
+        if (a && *a && store_.blobs().contains((*a)->text("sha256"))) {
+          auto up = blobs_.upload((*a)->text("sha256"), (*a)->integer("size_bytes").value_or(0));
+          if (!up) return up.error();
+          if (*up > 0) ++summary.blobs_up;
+        }
+      }
+      auto fields = nlohmann::json::parse(o.fields, nullptr, false);
+      if (!fields.is_object()) fields = nlohmann::json::object();
+      req.operations.push_back({o.seq, o.op_id, o.record_type, o.record_id, o.action, o.base_rev, fields, o.hlc});
+    }
+    req.audit_events = *audit;
+    req.purged_cases = purged;
+
+    auto j = session_.call_json({"POST", "/v1/sync/push", protocol::dump(protocol::to_json(req)),
+                                 {{"Content-Type", "application/json"}}});
+    if (!j) return j.error();
+    auto resp = protocol::parse_push_response(*j);
+    if (!resp) return resp.error();
+    // Every answer must match its operation, in order, before any is applied.
+    if (resp->results.size() != req.operations.size()) return bad_answer("wrong number of results");
+    for (std::size_t i = 0; i < resp->results.size(); ++i)
+      if (resp->results[i].seq != req.operations[i].seq || resp->results[i].op_id != req.operations[i].op_id)
+        return bad_answer("results out of order");
+    session_.observe_server_clock(resp->server_hlc);
+
+    std::vector<std::string> audit_ids;
+    for (const auto& a : *audit) audit_ids.push_back(a.id);
+    auto st = store_.write([&](Writer& w) -> Status {
+      for (const auto& r : resp->results) {
+        if (r.outcome == protocol::Outcome::rejected) {
+          DOORSTEP_TRY(w.quarantine(r.seq, r.reason));
+        } else {
+          DOORSTEP_TRY(w.acknowledge(r.seq, r.rev));
+        }
+      }
+      DOORSTEP_TRY(w.mark_audit_sent(audit_ids));
+      if (!purged.empty()) {
+        // Keep any purge recorded after this request was built.
+        auto now = purged_unreported(store_);
+        nlohmann::json rest = nlohmann::json::array();
+        for (const auto& c : now)
+          if (std::find(purged.begin(), purged.end(), c) == purged.end()) rest.push_back(c);
+        DOORSTEP_TRY(w.set_meta("purged_unreported", rest.dump()));
+      }
+      return {};
+    });
+    if (!st.ok()) return st;
+    for (const auto& r : resp->results) {
+      ++summary.pushed;
+      switch (r.outcome) {
+        case protocol::Outcome::applied: ++summary.applied; break;
+        case protocol::Outcome::merged: ++summary.merged; break;
+        case protocol::Outcome::conflict: ++summary.conflicts; break;
+        case protocol::Outcome::rejected: ++summary.rejected; break;
+      }
+    }
+    if (options_.on_progress) options_.on_progress({"push", summary.pushed, 0});
+  }
+  return make_error(ErrorDomain::sync, ErrorCode::internal, "the outbox did not empty");
+}
+
+}  // namespace doorstep::client

@@ -1,0 +1,34 @@
+// ScopePurge: removes a case that left the worker's scope. A case with unsent
+// operations waits (meta "revoked_pending") until they are pushed or quarantined;
+// a purged case is reported on the next push (meta "purged_unreported").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "doorstep/core/store.h"
+
+namespace doorstep::client {
+
+class ScopePurge {
+ public:
+  explicit ScopePurge(Store& store) : store_(store) {}
+
+  // Inside a pull page's transaction: purges now, or defers when changes are unsent.
+  // Blob hashes to delete after commit are appended to *blobs.
+  Status on_revoke(Writer& w, const std::string& case_id, std::vector<std::string>* blobs, bool* purged);
+  // After a push: purges deferred cases whose operations have all left the outbox.
+  // Returns how many were purged.
+  Result<std::int64_t> purge_deferred();
+  std::vector<std::string> deferred();
+
+  // Deletes blob files after the transaction that dropped their records committed.
+  void delete_blobs(const std::vector<std::string>& shas);
+
+ private:
+  Status set_list(Writer& w, const std::string& key, const std::vector<std::string>& list);
+  std::vector<std::string> get_list(const std::string& key);
+  Store& store_;
+};
+
+}  // namespace doorstep::client

@@ -1,0 +1,76 @@
+#include "session.h"
+
+namespace doorstep::client {
+
+Error response_error(const HttpResponse& r, bool* wipe) {
+  std::string message = "the server answered " + std::to_string(r.status);
+  std::string code;
+  auto j = protocol::parse_json_text(r.body, 64 * 1024);
+  if (j) {
+    auto body = protocol::parse_error_body(*j);
+    if (body) {
+      if (!body->message.empty()) message = body->message;
+      code = body->code;
+      if (body->wipe && wipe) *wipe = true;
+    }
+  }
+  ErrorCode ec = ErrorCode::invalid_argument;
+  if (r.status == 401 || r.status == 403) ec = ErrorCode::unauthorised;
+  else if (r.status == 404) ec = ErrorCode::not_found;
+  else if (r.status == 409) ec = ErrorCode::conflict;
+  else if (r.status == 410) ec = ErrorCode::erased;
+  else if (r.status == 413) ec = ErrorCode::too_large;
+  else if (r.status >= 500 || r.status == 0) ec = ErrorCode::unavailable;
+  return make_error(ErrorDomain::sync, ec, message);
+}
+
+void Session::observe_server_clock(const std::string& hlc) {
+  auto h = Hlc::decode(hlc);
+  if (h) store_.hlc_clock().observe(*h);
+}
+
+Status Session::refresh() {
+  auto device = store_.device_id();
+  auto token = store_.meta("refresh_token");
+  if (!token) return token.error();
+  if (!*token)
+    return make_error(ErrorDomain::sync, ErrorCode::unauthorised,
+                      "this store is not enrolled with a server (doorstep init --server URL)");
+  HttpRequest req{"POST", "/v1/token", protocol::dump(protocol::to_json(protocol::TokenRequest{device, **token})),
+                  {{"Content-Type", "application/json"}}};
+  auto r = transport_.send(req);
+  if (!r) return r.error();
+  if (r->status != 200) return response_error(*r, &wipe_);
+  auto j = protocol::parse_json_text(r->body, 64 * 1024);
+  if (!j) return j.error();
+  auto t = protocol::parse_token_response(*j);
+  if (!t) return t.error();
+  access_token_ = t->access_token;
+  observe_server_clock(t->server_hlc);
+  return {};
+}
+
+Result<HttpResponse> Session::call(HttpRequest request) {
+  if (access_token_.empty()) DOORSTEP_TRY(refresh());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    HttpRequest req = request;
+    req.headers.emplace_back("Authorization", "Bearer " + access_token_);
+    auto r = transport_.send(req);
+    if (!r) return r.error();
+    if (r->status >= 200 && r->status < 300) return r;
+    if (r->status == 401 && attempt == 0) {  // expired: refresh once and retry
+      DOORSTEP_TRY(refresh());
+      continue;
+    }
+    return response_error(*r, &wipe_);
+  }
+  return make_error(ErrorDomain::sync, ErrorCode::unauthorised, "the server refused this device's credentials");
+}
+
+Result<nlohmann::json> Session::call_json(HttpRequest request) {
+  auto r = call(std::move(request));
+  if (!r) return r.error();
+  return protocol::parse_json_text(r->body, protocol::kMaxResponseBytes);
+}
+
+}  // namespace doorstep::client

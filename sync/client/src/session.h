@@ -1,0 +1,40 @@
+// Session: authorised requests for one sync pass. Holds the short-lived access token
+// in memory only; refreshes it from the refresh credential in the store when it is
+// missing or refused (once per request). Turns error responses into Errors and
+// notices the server's wipe instruction. Not thread-safe.
+#pragma once
+
+#include <string>
+
+#include "doorstep/client/transport.h"
+#include "doorstep/core/store.h"
+#include "doorstep/protocol/messages.h"
+
+namespace doorstep::client {
+
+class Session {
+ public:
+  Session(Store& store, Transport& transport) : store_(store), transport_(transport) {}
+
+  // Sends with "Authorization: Bearer"; 2xx responses are returned, anything else is
+  // an Error carrying the server's message. A revoked device sets wipe_requested().
+  Result<HttpResponse> call(HttpRequest request);
+  // call() and parse the body as JSON within the response size cap.
+  Result<nlohmann::json> call_json(HttpRequest request);
+
+  bool wipe_requested() const { return wipe_; }
+  // Folds a server clock into the store's HLC (every response carries one).
+  void observe_server_clock(const std::string& hlc);
+
+ private:
+  Status refresh();
+  Store& store_;
+  Transport& transport_;
+  std::string access_token_;
+  bool wipe_ = false;
+};
+
+// Maps a non-2xx response to an Error (and reports a wipe instruction).
+Error response_error(const HttpResponse& r, bool* wipe);
+
+}  // namespace doorstep::client

@@ -1,0 +1,104 @@
+#include "doorstep/client/sync_engine.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "blob_transfer.h"
+#include "doorstep/protocol/messages.h"
+#include "puller.h"
+#include "pusher.h"
+#include "scope_purge.h"
+#include "session.h"
+
+namespace doorstep::client {
+
+SyncEngine::SyncEngine(Store& store, Transport& transport, SyncOptions options)
+    : store_(store), transport_(transport), options_(std::move(options)) {
+  options_.push_batch = std::clamp(options_.push_batch, 1, protocol::kMaxPushOperations);
+  options_.page_limit = std::clamp(options_.page_limit, 1, protocol::kMaxPageEntries);
+}
+
+Result<SyncSummary> SyncEngine::sync_once() {
+  if (store_.locked()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
+  SyncSummary summary;
+  Session session(store_, transport_);
+  BlobTransfer blobs(store_, session);
+  ScopePurge purge(store_);
+  Pusher pusher(store_, session, blobs, options_);
+  Puller puller(store_, session, purge, options_);
+
+  auto run = [&]() -> Status {
+    DOORSTEP_TRY(pusher.push_all(summary));
+    DOORSTEP_TRY(puller.pull_all(summary));
+    if (!purge.deferred().empty()) {
+      // A revoked case had unsent work: push it (or have it quarantined), then purge.
+      if (options_.on_progress) options_.on_progress({"purge", 0, 0});
+      DOORSTEP_TRY(pusher.push_all(summary));
+      auto n = purge.purge_deferred();
+      if (!n) return n.error();
+      summary.purged += *n;
+      DOORSTEP_TRY(pusher.push_all(summary));  // report the purge
+    }
+    if (options_.prefetch_blobs) {
+      if (options_.on_progress) options_.on_progress({"blobs", 0, 0});
+      auto n = blobs.fetch_missing(&summary.bytes_down);
+      if (!n) return n.error();
+      summary.blobs_down += *n;
+    }
+    return store_.write([&](Writer& w) {
+      return w.set_meta("last_sync", format_timestamp(store_.clock().now_ms()));
+    });
+  };
+  Status st = run();
+  if (session.wipe_requested()) {
+    // The office revoked this device: nothing of the caseload may stay on it.
+    const auto dir = store_.paths().dir;
+    store_.lock();
+    auto erased = Store::erase(dir);
+    if (!erased.ok()) return erased.error();
+    summary.wiped = true;
+    return summary;
+  }
+  if (!st.ok()) return st.error();
+  return summary;
+}
+
+Status enrol(Store& store, Transport& transport, const std::string& server_url, const SecretString& password,
+             const std::string& device_name) {
+  protocol::EnrolRequest req{store.user(), std::string(password.data(), password.size()), store.device_id(), device_name};
+  HttpRequest http{"POST", "/v1/enrol", protocol::dump(protocol::to_json(req)), {{"Content-Type", "application/json"}}};
+  sodium_memzero(req.password.data(), req.password.size());
+  auto r = transport.send(http);
+  sodium_memzero(http.body.data(), http.body.size());
+  if (!r) return r.error();
+  if (r->status != 200) return response_error(*r, nullptr);
+  auto j = protocol::parse_json_text(r->body, 64 * 1024);
+  if (!j) return j.error();
+  auto resp = protocol::parse_enrol_response(*j);
+  if (!resp) return resp.error();
+  if (auto h = Hlc::decode(resp->server_hlc); h.ok()) store.hlc_clock().observe(*h);
+  return store.write([&](Writer& w) -> Status {
+    DOORSTEP_TRY(w.set_meta("server_url", server_url));
+    DOORSTEP_TRY(w.set_meta("refresh_token", resp->refresh_token));
+    DOORSTEP_TRY(w.set_meta("worker", resp->worker));
+    DOORSTEP_TRY(w.set_meta("team", resp->team));
+    if (!resp->epoch.empty()) DOORSTEP_TRY(w.set_meta("server_epoch", resp->epoch));
+    return w.audit("enrolled", "store", store.device_id());
+  });
+}
+
+std::int64_t Backoff::ceiling() const {
+  if (failures_ == 0) return 0;
+  std::int64_t c = base_;
+  for (int i = 1; i < failures_ && c < max_; ++i) c *= 2;
+  return std::min(c, max_);
+}
+
+std::int64_t Backoff::failed() {
+  ++failures_;
+  const std::int64_t cap = ceiling();
+  return cap <= 0 ? 0 : static_cast<std::int64_t>(randombytes_uniform(static_cast<std::uint32_t>(std::min<std::int64_t>(cap, 0xffffffff)) + 1));
+}
+
+}  // namespace doorstep::client
