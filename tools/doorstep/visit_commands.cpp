@@ -81,6 +81,17 @@ void add_visit_commands(CLI::App& app, Context& ctx) {
     });
   });
 
+  auto* replan = visit->add_subcommand("replan", "move a planned visit or change its purpose");
+  replan->add_option("--id", a->id, "the visit's id")->required();
+  replan->add_option("--start", a->start, "new planned start");
+  replan->add_option("--end", a->end, "new planned end");
+  replan->add_option("--purpose", a->purpose, "new purpose");
+  replan->callback([&ctx, a] {
+    ctx.run = with_store(ctx, [&ctx, a](Store& s) {
+      return visit_result(ctx, Visits(s).replan(a->id, {"", a->start, a->end, a->purpose}));
+    });
+  });
+
   auto* in = visit->add_subcommand("check-in", "arrive: start the visit and the lone-worker timer");
   in->add_option("--id", a->id, "the visit's id")->required();
   in->add_option("--expected-end", a->expected_end, "when you expect to leave")->required();

@@ -22,13 +22,14 @@ const char* verb(const std::string& action) {
   if (action == "check_in") return "checked in";
   if (action == "check_out") return "checked out";
   if (action == "cancel") return "cancelled";
+  if (action == "replan") return "re-planned";
   return "marked no access";
 }
 
 }  // namespace
 
 bool visit_transition_allowed(const std::string& from, const std::string& action) {
-  if (action == "check_in" || action == "cancel") return from == "planned";
+  if (action == "check_in" || action == "cancel" || action == "replan") return from == "planned";
   if (action == "check_out") return from == "under_way";
   if (action == "no_access") return from == "planned" || from == "under_way";
   return false;
@@ -74,13 +75,34 @@ Result<Record> Visits::transition(const std::string& visit_id, const std::string
                         "the visit is " + from + "; it cannot be " + verb(action));
     auto r = w.change("visit", visit_id, fields, action == "check_in" ? "checked_in"
                                                  : action == "check_out" ? "checked_out"
-                                                 : action == "cancel" ? "cancelled" : "no_access");
+                                                 : action == "cancel" ? "cancelled"
+                                                 : action == "replan" ? "replanned" : "no_access");
     if (!r) return r.error();
     out = std::move(*r);
     return {};
   });
   if (!st.ok()) return st.error();
   return out;
+}
+
+Result<Record> Visits::replan(const std::string& visit_id, const VisitPlan& p) {
+  Fields f;
+  if (!p.planned_start.empty()) {
+    auto t = normalise_timestamp(p.planned_start);
+    if (!t) return input_error("planned start: " + t.error().message);
+    f["planned_start"] = *t;
+  }
+  if (!p.planned_end.empty()) {
+    auto t = normalise_timestamp(p.planned_end);
+    if (!t) return input_error("planned end: " + t.error().message);
+    f["planned_end"] = *t;
+  }
+  if (!p.purpose.empty()) {
+    DOORSTEP_TRY(check_utf8(p.purpose, "the purpose"));
+    f["purpose"] = p.purpose;
+  }
+  if (f.empty()) return input_error("nothing to change: give a start, an end or a purpose");
+  return transition(visit_id, "replan", f);
 }
 
 Result<Record> Visits::check_in(const std::string& visit_id, const VisitCheckIn& c) {

@@ -39,6 +39,8 @@ class Visits {
   explicit Visits(Store& store) : store_(store) {}
 
   Result<Record> plan(const VisitPlan& plan);
+  // Re-plans a visit that has not started: any of start, end and purpose (empty = unchanged).
+  Result<Record> replan(const std::string& visit_id, const VisitPlan& changes);
   Result<Record> check_in(const std::string& visit_id, const VisitCheckIn& check_in);
   // outcome: what happened, required (e.g. "child seen alone; no concerns").
   Result<Record> check_out(const std::string& visit_id, const std::string& outcome, const std::string& at = "");
