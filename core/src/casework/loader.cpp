@@ -67,6 +67,17 @@ Result<LoadSummary> load_json(Store& store, const std::string& text) {
                              (std::holds_alternative<std::string>(v) && std::get<std::string>(v).empty())))
             return fail("needs \"" + std::string(f.name) + "\"");
         }
+        // Foreign keys are deferred to COMMIT, where SQLite cannot say which record
+        // broke them; check references here so the error names the element.
+        for (const auto& [field, target] : {std::pair<const char*, const char*>{"person_id", "person"},
+                                            {"case_id", "case"}, {"task_id", "task"}}) {
+          if (rt.field(field) == nullptr) continue;
+          const auto* ref = std::get_if<std::string>(&r.fields[field]);
+          if (ref == nullptr) continue;
+          auto found = w.get(target, *ref);
+          if (!found) return fail(found.error().message);
+          if (!*found) return fail(std::string(field) + ": no " + target + " \"" + ref->substr(0, 64) + "\"");
+        }
         auto put = w.put_base(r);
         if (!put.ok()) return fail(put.error().message);
         if (type == std::string("person")) ++sum.people;
