@@ -70,12 +70,23 @@ struct MergeResult {
 //    kept and a conflict records the refused delete (field "deleted");
 //  - an edit to a record the server deleted since base_rev undeletes it with a conflict.
 // Device clocks more than max_clock_ahead_ms ahead of the server are clamped first.
+// Details the rules above leave open:
+//  - "changed since base_rev" counts changes by the office or another device only: a
+//    device's own earlier operations (queued before it heard back, so still carrying
+//    the old base_rev) come in its sequence order and are not concurrent with it;
+//  - office-owned fields: on create a device may give only the starting value
+//    (a field report's status "reported"); a repeated create never overrides the office;
+//  - any edit to a deleted record undeletes it with a conflict, whenever it was deleted;
+//  - every outcome but rejected yields rev = ctx.new_rev and hlc = max(current, clamped
+//    clock), even where the server's values won, so the device pulls the winning state;
+//  - an operation whose clock names the device "server" (the office's clocks) is rejected.
 MergeResult merge_operation(const RecordType& type, const std::optional<ServerRecord>& current,
                             const Operation& op, const MergeContext& ctx);
 
 // An office change (people, cases, allocation, visits, conflict resolution): fields
 // are set as given (typed per the schema), stamped with ctx.author and the server's
-// clock. invalid_argument for unknown fields or mistyped values.
+// clock. invalid_argument for unknown fields or mistyped values; immutable for a change
+// to a fixed field of an existing record (fixed holds for the office too).
 Result<ServerRecord> apply_office_change(const RecordType& type, const std::optional<ServerRecord>& current,
                                          const std::string& id, const nlohmann::json& fields,
                                          const MergeContext& ctx);
