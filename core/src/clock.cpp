@@ -92,7 +92,7 @@ Result<std::int64_t> parse_timestamp(const std::string& s) {
       p += 1;
     } else if ((s[p] == '+' || s[p] == '-') && s.size() == p + 6 && s[p + 3] == ':') {
       int oh, om;
-      if (!digits(s, p + 1, 2, oh) || !digits(s, p + 4, 2, om)) return bad(s);
+      if (!digits(s, p + 1, 2, oh) || !digits(s, p + 4, 2, om) || oh > 14 || om > 59) return bad(s);
       offset_min = (oh * 60 + om) * (s[p] == '-' ? -1 : 1);
       p += 6;
     } else {

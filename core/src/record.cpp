@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "doorstep/core/json_fields.h"
+#include "doorstep/core/store.h"
 
 namespace doorstep {
 
@@ -80,8 +81,10 @@ Result<Value> value_from_json(const FieldSpec& spec, const nlohmann::json& j) {
         return value_from_json(spec, inner);
       }
       if (!j.is_array()) return mistyped("a list of text");
-      for (const auto& e : j)
+      for (const auto& e : j) {
         if (!e.is_string()) return mistyped("a list of text");
+        if (!check_utf8(e.get<std::string>(), std::string(spec.name)).ok()) return mistyped("a list of UTF-8 text");
+      }
       return Value{j.dump()};
   }
   return mistyped("known");

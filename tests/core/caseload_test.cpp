@@ -197,9 +197,12 @@ TEST_CASE("hostile search text is never interpreted and never shows the wrong ca
     std::string search;
     Ids cases;
   };
+  // A search with no words in it (only punctuation) lists the whole caseload, as an
+  // empty search does: it narrows nothing, and it is never read as an operator.
+  const Ids all{"c2", "c3", "c1", "c4"};
   const Expect expected[] = {
-      {"\"", {}},
-      {"\"\"\"", {}},
+      {"\"", all},
+      {"\"\"\"", all},
       {"\"dana", {"c1"}},
       {"\"dana whitfield\"", {"c1"}},
       {"NEAR", {"c3"}},          // the word "near", a prefix of Nearfield: not an operator
@@ -211,8 +214,8 @@ TEST_CASE("hostile search text is never interpreted and never shows the wrong ca
       {"NOT dana", {}},
       {"dana AND", {}},
       {"dana -whitfield", {"c1"}},  // no exclusion operator
-      {"*", {}},
-      {"***", {}},
+      {"*", all},
+      {"***", all},
       {"d*", {"c1"}},
       {"'; DROP", {}},
       {"'; DROP TABLE case_file; --", {}},
@@ -222,9 +225,9 @@ TEST_CASE("hostile search text is never interpreted and never shows the wrong ca
       {"^dana", {"c1"}},
       {"name:amir", {}},         // not a column filter
       {"amir:", {"c2"}},
-      {"%", {}},
-      {"_", {}},
-      {"\\", {}},
+      {"%", all},
+      {"_", all},
+      {"\\", all},
       {std::string(1000, 'a'), {}},
       {"dana\t\nwhit", {"c1"}},
   };

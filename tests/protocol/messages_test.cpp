@@ -383,9 +383,9 @@ TEST_CASE("operations must come in strictly increasing sequence order, at most k
   CHECK(at_limit->operations.size() == static_cast<std::size_t>(kMaxPushOperations));
 }
 
-TEST_CASE("a changes page out of sequence order, or over kMaxPageEntries, is an error", "[!mayfail]") {
-  // parse_changes_response does not yet check either; the puller would apply such a
-  // page and store a cursor that skips or repeats entries.
+TEST_CASE("a changes page out of sequence order, or over kMaxPageEntries, is an error") {
+  // Otherwise the puller would apply such a page and store a cursor that skips or
+  // repeats entries.
   json page = valid_changes();
   std::swap(page["entries"][0], page["entries"][1]);
   is_error(parse_changes_response(page), "order");
@@ -505,11 +505,9 @@ TEST_CASE("every member replaced by every hostile value: an Error or a message, 
   CHECK(parsed > 0);  // optional members do accept some values
 }
 
-TEST_CASE("a set member that is not UTF-8 is an error, not an exception", "[!mayfail]") {
-  // core's value_from_json dumps the list for text_set fields without an error handler,
-  // so record_from_json throws json type_error 316 on JSON built in memory. Text off the
-  // wire cannot reach it (parse_json_text refuses such bytes), which is why this is
-  // mayfail rather than a crash in the field.
+TEST_CASE("a set member that is not UTF-8 is an error, not an exception") {
+  // JSON built in memory can hold such bytes (text off the wire cannot: parse_json_text
+  // refuses it); core's value_from_json must refuse them rather than throw on dump.
   json rec = record_to_json(sample_person());
   rec["fields"]["markers"] = json::array({kBadUtf8});
   Result<Record> r = make_error(ErrorDomain::sync, ErrorCode::internal, "not run");

@@ -1,6 +1,7 @@
 // The doorstep CLI as support staff and scripts use it: the real binary, a real
 // encrypted store, secrets from the environment, JSON on stdout, one-line failures.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@ std::string drain(int fd) {
 // Runs the CLI with args, the given PIN in DOORSTEP_PIN (unset if empty) and input on stdin.
 Run cli(const std::vector<std::string>& args, const std::string& pin = "2468", const std::string& input = "",
         const std::vector<std::string>& extra_env = {}) {
+  signal(SIGPIPE, SIG_IGN);  // the CLI may stop reading early (a 10 MB note); that is its right
   int in[2], out[2], err[2];
   REQUIRE(pipe(in) == 0);
   REQUIRE(pipe(out) == 0);

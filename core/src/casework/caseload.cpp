@@ -31,8 +31,19 @@ std::string fts_query(const std::string& text) {
 Result<std::vector<CaseloadEntry>> Caseload::list(const std::string& search, std::int64_t limit) {
   if (store_.locked()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
   DOORSTEP_TRY(check_utf8(search, "the search"));
-  const std::string match = fts_query(search);
-  if (!search.empty() && match.empty()) return std::vector<CaseloadEntry>{};
+  // Each word may match the person's name or address or any note on the case, so
+  // "dana uniform" finds Dana's case through a note that mentions her uniform.
+  std::vector<std::string> words;
+  {
+    std::string q = fts_query(search);
+    std::size_t start = 0;
+    while (start < q.size() && words.size() < kMaxSearchWords) {
+      std::size_t end = q.find(' ', start);
+      if (end == std::string::npos) end = q.size();
+      words.push_back(q.substr(start, end - start));
+      start = end + 1;
+    }
+  }
   std::string sql =
       "SELECT c.id, p.id, p.name, c.kind, c.status, coalesce(c.title, ''), p.markers, "
       " (SELECT min(v.planned_start) FROM visit v WHERE v.case_id = c.id AND v.status IN ('planned', 'under_way') "
@@ -42,16 +53,17 @@ Result<std::vector<CaseloadEntry>> Caseload::list(const std::string& search, std
       " c.visit_interval_days "
       "FROM case_file c JOIN person p ON p.id = c.person_id "
       "WHERE c.deleted = 0 AND p.deleted = 0 AND c.status <> 'closed' ";
-  if (!match.empty())
-    sql +=
-        "AND (p.rowid IN (SELECT docid FROM person_fts WHERE person_fts MATCH ?1) "
-        " OR c.id IN (SELECT n.case_id FROM case_note n WHERE n.rowid IN "
-        "   (SELECT docid FROM note_fts WHERE note_fts MATCH ?1))) ";
-  sql += "ORDER BY p.name COLLATE NOCASE, c.id LIMIT ?2";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string n = std::to_string(i + 2);
+    sql += "AND (p.rowid IN (SELECT docid FROM person_fts WHERE person_fts MATCH ?" + n +
+           ") OR c.id IN (SELECT n.case_id FROM case_note n WHERE n.rowid IN "
+           "(SELECT docid FROM note_fts WHERE note_fts MATCH ?" + n + "))) ";
+  }
+  sql += "ORDER BY p.name COLLATE NOCASE, c.id LIMIT ?1";
   auto st = store_.database().prepare(sql);
   if (!st) return st.error();
-  if (!match.empty()) (*st)->bind(1, match);
-  (*st)->bind(2, limit);
+  (*st)->bind(1, limit);
+  for (std::size_t i = 0; i < words.size(); ++i) (*st)->bind(static_cast<int>(i + 2), words[i]);
   const std::int64_t now = store_.clock().now_ms();
   std::vector<CaseloadEntry> out;
   for (;;) {

@@ -140,6 +140,7 @@ Status Database::exec(const std::string& sql) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
     Error e = error(rc, "database");
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) e = make_error(ErrorDomain::store, ErrorCode::invalid_argument, "");
     e.message = "database: " + msg;
     return e;
   }

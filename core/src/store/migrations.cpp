@@ -22,7 +22,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 CREATE TABLE person (
   )SQL" RECORD_COLUMNS R"SQL(,
   name TEXT NOT NULL, date_of_birth TEXT, address TEXT, phone TEXT,
-  markers TEXT NOT NULL DEFAULT '[]');
+  markers TEXT DEFAULT '[]');  -- NULL reads as no markers
 
 CREATE TABLE case_file (
   )SQL" RECORD_COLUMNS R"SQL(,

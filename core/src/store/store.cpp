@@ -266,8 +266,7 @@ Status Store::erase(const std::filesystem::path& dir) {
 }
 
 void Store::lock() {
-  if (blobs_) blobs_->lock();
-  blobs_.reset();
+  if (blobs_) blobs_->lock();  // kept, with its keys zeroed: later calls fail cleanly
   db_.reset();
   dek_.wipe();
 }

@@ -320,11 +320,15 @@ Result<ChangesResponse> parse_changes_response(const json& j) {
   DOORSTEP_TRY(object(j, "a changes page"));
   ChangesResponse m;
   if (!j.contains("entries") || !j["entries"].is_array()) return bad("missing \"entries\" list");
+  if (j["entries"].size() > static_cast<std::size_t>(kMaxPageEntries)) return bad("too many entries in one page");
   m.entries.reserve(j["entries"].size());
+  std::int64_t last = 0;
   for (const auto& e : j["entries"]) {
     DOORSTEP_TRY(object(e, "an entry"));
     ChangeEntry c;
     TAKE(seq, integer(e, "seq"));
+    if (seq < last) return bad("entries out of sequence order");
+    last = seq;
     c.seq = seq;
     if (e.contains("record")) {
       auto r = record_from_json(e["record"]);

@@ -29,9 +29,13 @@ class Caseload {
  public:
   explicit Caseload(Store& store) : store_(store) {}
 
+  // Words beyond this are ignored (each word is one full-text clause).
+  static constexpr std::size_t kMaxSearchWords = 8;
+
   // Every open case, by person name. search: words a person would type; each word
-  // must match the start of a word in the person's name or address or in a note on
-  // the case. Punctuation and FTS operators in search are ignored, never interpreted.
+  // must match the start of a word in the person's name or address or in some note on
+  // the case. Punctuation and FTS operators in search are ignored, never interpreted;
+  // a search with no words in it lists the whole caseload.
   Result<std::vector<CaseloadEntry>> list(const std::string& search = "", std::int64_t limit = 500);
 
  private:

@@ -139,6 +139,7 @@ class Store {
   // Runs SQLite's integrity_check; "ok" when the file is sound.
   Result<std::string> integrity_check();
 
+  // The attachments of this store. After lock() its calls fail (the keys are gone).
   BlobStore& blobs();
 
   // For core's own services (caseload, timeline, ...); not part of the public API.
