@@ -1,6 +1,6 @@
 // Timeline: one person's whole history across their cases, newest first, paged. A
 // worker reading it before a visit must see every entry exactly once, in order, with
-// the warning markers up front; and every read must leave a "viewed" audit event.
+// the warning markers up front; and opening it must leave a "viewed" audit event.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -242,8 +242,9 @@ TEST_CASE("paging 237 entries by 50 returns each exactly once, in order", "[time
     CHECK(key(seen[i - 1]) > key(seen[i]));
   }
 
-  INFO("each page read must leave a 'viewed' audit event");
-  CHECK(viewed(s) == viewed_before + pages);
+  INFO("opening the timeline leaves one 'viewed' audit event; further pages are the same view");
+  CHECK(pages > 1);
+  CHECK(viewed(s) == viewed_before + 1);
 }
 
 TEST_CASE("an entry added while paging does not shift or repeat older pages", "[timeline]") {

@@ -8,46 +8,27 @@ namespace doorstep {
 
 namespace {
 
-// Every entry kind, as (kind, id, case_id, at, status), for one person, newest first.
+// The person's entries from the timeline_entry index (migrations.cpp keeps it),
+// newest first: a range scan of one index, whatever the person's history holds.
 // Task definitions have no time of their own: their completions are the events.
-// Summaries are read afterwards for the page's rows only (summary_sql): building one
-// for each of a person's entries before the sort took half the page time with 5,000
-// entries (bench/store_bench.cpp).
 constexpr const char* kTimelineSql = R"SQL(
-SELECT kind, id, case_id, at, status FROM (
-  SELECT 'note' AS kind, n.id AS id, n.case_id AS case_id, coalesce(n.finalised_at, n.written_at) AS at,
-         n.state AS status
-    FROM case_note n JOIN case_file c ON c.id = n.case_id
-   WHERE c.person_id = ?1 AND n.deleted = 0
-  UNION ALL
-  SELECT 'visit', v.id, v.case_id, coalesce(v.checked_in_at, v.planned_start), v.status
-    FROM visit v JOIN case_file c ON c.id = v.case_id
-   WHERE c.person_id = ?1 AND v.deleted = 0
-  UNION ALL
-  SELECT 'task_completion', tc.id, tc.case_id, tc.completed_at, 'done'
-    FROM task_completion tc JOIN task t ON t.id = tc.task_id JOIN case_file c ON c.id = tc.case_id
-   WHERE c.person_id = ?1 AND tc.deleted = 0
-  UNION ALL
-  SELECT 'field_report', r.id, r.case_id, r.reported_at, r.status
-    FROM field_report r JOIN case_file c ON c.id = r.case_id
-   WHERE c.person_id = ?1 AND r.deleted = 0
-)
-WHERE ?2 = 0 OR (at, kind, id) < (?3, ?4, ?5)
-ORDER BY at DESC, kind DESC, id DESC
-LIMIT ?6
+SELECT kind, id, case_id, at FROM timeline_entry
+ WHERE person_id = ?1 AND (?2 = 0 OR (at, kind, id) < (?3, ?4, ?5))
+ ORDER BY at DESC, kind DESC, id DESC
+ LIMIT ?6
 )SQL";
 
-// The one-line summary of one entry of the given kind; ?1 is the entry's id.
-const char* summary_sql(const std::string& kind) {
+// The status and one-line summary of one entry of the given kind; ?1 is its id.
+const char* detail_sql(const std::string& kind) {
   if (kind == "note")
-    return "SELECT CASE WHEN amends IS NULL THEN '' ELSE 'Amendment: ' END || substr(body, 1, 120) "
+    return "SELECT state, CASE WHEN amends IS NULL THEN '' ELSE 'Amendment: ' END || substr(body, 1, 120) "
            "FROM case_note WHERE id = ?1";
   if (kind == "visit")
-    return "SELECT coalesce(purpose, 'visit') || coalesce(': ' || outcome, '') FROM visit WHERE id = ?1";
+    return "SELECT status, coalesce(purpose, 'visit') || coalesce(': ' || outcome, '') FROM visit WHERE id = ?1";
   if (kind == "task_completion")
-    return "SELECT t.title || coalesce(': ' || tc.note, '') "
+    return "SELECT 'done', t.title || coalesce(': ' || tc.note, '') "
            "FROM task_completion tc JOIN task t ON t.id = tc.task_id WHERE tc.id = ?1";
-  return "SELECT category || coalesce(': ' || substr(description, 1, 100), '') FROM field_report WHERE id = ?1";
+  return "SELECT status, category || coalesce(': ' || substr(description, 1, 100), '') FROM field_report WHERE id = ?1";
 }
 
 struct Cursor {
@@ -96,7 +77,7 @@ Result<TimelinePage> Timeline::page(const std::string& person_id, const std::str
     auto row = s.step();
     if (!row) return row.error();
     if (!*row) break;
-    page.entries.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), ""});
+    page.entries.push_back({s.text(0), s.text(1), s.text(2), s.text(3), "", ""});
   }
   if (static_cast<int>(page.entries.size()) > limit) {
     page.entries.pop_back();
@@ -104,17 +85,23 @@ Result<TimelinePage> Timeline::page(const std::string& person_id, const std::str
     page.next_cursor = last.at + "|" + last.kind + "|" + last.id;
   }
   for (auto& e : page.entries) {
-    auto sum = store_.database().prepare(summary_sql(e.kind));
-    if (!sum) return sum.error();
-    (*sum)->bind(1, e.id);
-    auto row = (*sum)->step();
+    auto detail = store_.database().prepare(detail_sql(e.kind));
+    if (!detail) return detail.error();
+    (*detail)->bind(1, e.id);
+    auto row = (*detail)->step();
     if (!row) return row.error();
-    if (*row) e.summary = (*sum)->text(0);
-    (*sum)->reset();
+    if (*row) {
+      e.status = (*detail)->text(0);
+      e.summary = (*detail)->text(1);
+    }
+    (*detail)->reset();
   }
-  // Opening a person's record is itself recorded (who viewed what, when).
-  auto audited = store_.write([&](Writer& w) { return w.audit("viewed", "person", person_id); });
-  if (!audited.ok()) return audited.error();
+  // Opening a person's record is itself recorded (who viewed what, when); reading
+  // further pages of the same record is part of that one view.
+  if (!after) {
+    auto audited = store_.write([&](Writer& w) { return w.audit("viewed", "person", person_id); });
+    if (!audited.ok()) return audited.error();
+  }
   return page;
 }
 

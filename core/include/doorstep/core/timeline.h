@@ -1,6 +1,6 @@
 // Timeline: one person's history across all their cases — notes, visits, tasks,
 // task completions and field reports — newest first, paged, with the person's
-// warning markers first. Reading a page records a "viewed" audit event.
+// warning markers first. Opening it (the first page) records a "viewed" audit event.
 // Same threading as the Store.
 #pragma once
 
