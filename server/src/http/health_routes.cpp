@@ -1,0 +1,26 @@
+// GET /healthz, GET /metrics.
+#include "http/json_io.h"
+#include "http/routes.h"
+
+namespace doorstep::server::http {
+
+void add_health_routes(Router& r, Hub& hub) {
+  r.get("/healthz", "/healthz", [&hub](const httplib::Request&, httplib::Response& res) {
+    auto db = hub.pool().lease();
+    if (db) {
+      auto probe = (*db)->query("SELECT value FROM counter WHERE name = 'seq'");
+      if (probe) {
+        send_json(res, 200, {{"status", "ok"}, {"backend", hub.backend_name()}, {"epoch", hub.epoch()}});
+        return;
+      }
+    }
+    send_json(res, 503, {{"status", "unavailable"}, {"backend", hub.backend_name()}, {"epoch", hub.epoch()}});
+  });
+
+  r.get("/metrics", "/metrics", [&hub](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content(hub.metrics().render(), "text/plain; version=0.0.4");
+  });
+}
+
+}  // namespace doorstep::server::http

@@ -1,0 +1,16 @@
+// The HTTP API (docs/api.md), one registration function per group of routes.
+// Handlers are stateless over the Hub: thread-safe.
+#pragma once
+
+#include "http/router.h"
+#include "hub/hub.h"
+
+namespace doorstep::server::http {
+
+void add_sync_routes(Router& r, Hub& hub);    // /v1/enrol, /v1/token, /v1/sync/push, /v1/sync/changes
+void add_blob_routes(Router& r, Hub& hub);    // /v1/blobs/...
+void add_office_routes(Router& r, Hub& hub);  // /v1/office/... people, cases, visits, tasks, allocation
+void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... login, accounts, devices, conflicts, audit, export
+void add_health_routes(Router& r, Hub& hub);  // /healthz, /metrics
+
+}  // namespace doorstep::server::http

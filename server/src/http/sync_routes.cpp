@@ -1,0 +1,85 @@
+// POST /v1/enrol, POST /v1/token, POST /v1/sync/push, GET /v1/sync/changes.
+#include "doorstep/protocol/messages.h"
+#include "http/auth.h"
+#include "http/json_io.h"
+#include "http/routes.h"
+#include "hub/changes.h"
+#include "hub/devices.h"
+#include "hub/push.h"
+
+namespace doorstep::server::http {
+
+namespace {
+
+// Parses the body with parse(); on failure writes 400 (or 413) and returns nullopt.
+template <typename T, typename Parse>
+std::optional<T> read_message(const httplib::Request& req, httplib::Response& res, Parse parse) {
+  auto j = parse_body(req);
+  if (!j) {
+    send_error(res, j.error());
+    return std::nullopt;
+  }
+  auto m = parse(*j);
+  if (!m) {
+    send_error(res, 400, "invalid_argument", m.error().message);
+    return std::nullopt;
+  }
+  return std::move(*m);
+}
+
+Result<std::int64_t> limit_param(const httplib::Request& req) {
+  if (!req.has_param("limit")) return kDefaultPageEntries;
+  const std::string s = req.get_param_value("limit");
+  std::int64_t n = 0;
+  if (s.empty() || s.size() > 9) return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "limit must be 1-5000");
+  for (char c : s) {
+    if (c < '0' || c > '9') return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "limit must be 1-5000");
+    n = n * 10 + (c - '0');
+  }
+  if (n < 1) return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "limit must be 1-5000");
+  return n;
+}
+
+}  // namespace
+
+void add_sync_routes(Router& r, Hub& hub) {
+  r.post("/v1/enrol", "/v1/enrol", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto m = read_message<protocol::EnrolRequest>(req, res, protocol::parse_enrol_request);
+    if (!m) return;
+    auto out = Devices(hub).enrol(*m);
+    if (!out) return send_error(res, out.error());
+    send_json(res, 200, protocol::to_json(*out));
+  });
+
+  r.post("/v1/token", "/v1/token", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto m = read_message<protocol::TokenRequest>(req, res, protocol::parse_token_request);
+    if (!m) return;
+    auto out = Devices(hub).refresh(*m);
+    if (!out) return send_error(res, out.error());
+    send_json(res, 200, protocol::to_json(*out));
+  });
+
+  r.post("/v1/sync/push", "/v1/sync/push", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto caller = require_device(hub, req, res);
+    if (!caller) return;
+    auto m = read_message<protocol::PushRequest>(req, res, protocol::parse_push_request);
+    if (!m) return;
+    auto out = Push(hub).apply(*caller, *m);
+    if (!out) return send_error(res, out.error());
+    send_json(res, 200, protocol::to_json(*out));
+  });
+
+  r.get("/v1/sync/changes", "/v1/sync/changes", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto caller = require_device(hub, req, res);
+    if (!caller) return;
+    auto limit = limit_param(req);
+    if (!limit) return send_error(res, limit.error());
+    const std::string cursor = req.has_param("cursor") ? req.get_param_value("cursor") : std::string();
+    if (cursor.size() > 128) return send_error(res, 400, "invalid_argument", "the cursor is not one this server made");
+    auto out = Changes(hub).page(*caller, cursor, *limit);
+    if (!out) return send_error(res, out.error());
+    send_json(res, 200, protocol::to_json(*out));
+  });
+}
+
+}  // namespace doorstep::server::http

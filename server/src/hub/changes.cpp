@@ -1,0 +1,196 @@
+#include "hub/changes.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "hub/record_rows.h"
+#include "hub/scope.h"
+
+namespace doorstep::server {
+
+using protocol::ChangeEntry;
+
+namespace {
+
+enum class Phase { revocations, records, live };
+
+struct Position {
+  Phase phase = Phase::revocations;
+  std::int64_t snapshot = 0;  // S; -1 = take it now
+  std::int64_t after = 0;     // seq (revocations, live) or rev (records)
+  std::int64_t rank = 0;      // records phase
+};
+
+const char* kRankExpr =
+    "(CASE r.type WHEN 'person' THEN 0 WHEN 'case' THEN 1 WHEN 'task' THEN 2 WHEN 'field_report' THEN 3 ELSE 4 END)";
+constexpr std::int64_t kLastRank = 4;
+
+Error bad_cursor() { return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "the cursor is not one this server made"); }
+
+bool number(std::string_view s, std::int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  std::from_chars(s.data(), s.data() + s.size(), out);
+  return true;
+}
+
+Result<Position> parse_cursor(const std::string& c) {
+  Position p;
+  if (c.empty()) {
+    p.snapshot = -1;
+    return p;
+  }
+  if (c[0] != 's') {
+    if (!number(c, p.after)) return bad_cursor();
+    p.phase = Phase::live;
+    return p;
+  }
+  const auto dot = c.find('.');
+  if (dot == std::string::npos || !number(std::string_view(c).substr(1, dot - 1), p.snapshot)) return bad_cursor();
+  const std::string_view rest = std::string_view(c).substr(dot + 1);
+  if (!rest.empty() && rest[0] == 'r') {
+    if (!number(rest.substr(1), p.after)) return bad_cursor();
+    p.phase = Phase::revocations;
+    return p;
+  }
+  const auto dot2 = rest.find('.');
+  if (dot2 == std::string_view::npos || !number(rest.substr(0, dot2), p.rank) || !number(rest.substr(dot2 + 1), p.after) ||
+      p.rank > kLastRank)
+    return bad_cursor();
+  p.phase = Phase::records;
+  return p;
+}
+
+std::string cursor_text(const Position& p) {
+  switch (p.phase) {
+    case Phase::revocations: return "s" + std::to_string(p.snapshot) + ".r" + std::to_string(p.after);
+    case Phase::records:
+      return "s" + std::to_string(p.snapshot) + "." + std::to_string(p.rank) + "." + std::to_string(p.after);
+    case Phase::live: return std::to_string(p.after);
+  }
+  return std::to_string(p.after);
+}
+
+std::size_t approx_bytes(const StoredRecord& s) {
+  std::size_t n = 200;
+  for (const auto& [k, v] : s.state.record.fields)
+    if (auto* t = std::get_if<std::string>(&v)) n += t->size() + k.size() + 8;
+  return n;
+}
+
+SqlParams with_scope(SqlParams head, const std::string& worker, SqlParams tail = {}) {
+  for (auto& p : scope_params(worker)) head.push_back(std::move(p));
+  for (auto& p : tail) head.push_back(std::move(p));
+  return head;
+}
+
+}  // namespace
+
+Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, const std::string& cursor,
+                                                std::int64_t limit) {
+  auto pos = parse_cursor(cursor);
+  if (!pos) return pos.error();
+  limit = std::clamp<std::int64_t>(limit, 1, protocol::kMaxPageEntries);
+  const std::string& worker = caller.user;
+
+  auto lease = hub_.pool().lease();
+  if (!lease) return lease.error();
+  SqlBackend& db = **lease;
+  Transaction tx(db);
+  DOORSTEP_TRY(tx.begin(TxMode::read));  // one snapshot for the whole page
+  auto now_seq = current_seq(db);
+  if (!now_seq) return now_seq.error();
+  if (pos->snapshot < 0) pos->snapshot = *now_seq;
+  if (pos->phase != Phase::live && pos->snapshot > *now_seq) return bad_cursor();
+  if (pos->phase == Phase::live && pos->after > *now_seq) return bad_cursor();  // from the future: not ours
+
+  protocol::ChangesResponse out;
+  std::size_t bytes = 0;
+  auto room = [&] { return static_cast<std::int64_t>(out.entries.size()) < limit && bytes < kMaxPageBytes; };
+  auto add_record = [&](StoredRecord&& s) {
+    bytes += approx_bytes(s);
+    ChangeEntry e;
+    e.seq = s.state.record.rev;
+    e.record = std::move(s.state.record);
+    out.entries.push_back(std::move(e));
+  };
+  const std::string select = std::string("SELECT ") + kRecordColumns + " FROM record r WHERE ";
+
+  if (pos->phase == Phase::revocations) {
+    // Cases that left the worker's scope before the snapshot: a device restarting
+    // from the start may still hold them.
+    auto rows = db.query(
+        "SELECT max(v.seq), v.case_id FROM revocation v WHERE v.worker = ? AND v.seq <= ?"
+        " AND v.case_id NOT IN (SELECT c.id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0)"
+        " GROUP BY v.case_id HAVING max(v.seq) > ? ORDER BY 1 LIMIT ?",
+        {worker, pos->snapshot, worker, pos->after, limit});
+    if (!rows) return rows.error();
+    for (const auto& r : *rows) {
+      if (!room()) break;
+      out.entries.push_back(ChangeEntry{r.integer(0), std::nullopt, r.text(1)});
+      pos->after = r.integer(0);
+    }
+    if (room()) {
+      pos->phase = Phase::records;
+      pos->rank = 0;
+      pos->after = 0;
+    }
+  }
+  if (pos->phase == Phase::records && room()) {
+    auto rows = db.query(select + "r.rev <= ? AND " + scope_condition() + " AND (" + kRankExpr + " > ? OR (" +
+                             kRankExpr + " = ? AND r.rev > ?)) ORDER BY " + kRankExpr + ", r.rev LIMIT ?",
+                         with_scope({pos->snapshot}, worker, {pos->rank, pos->rank, pos->after, limit}));
+    if (!rows) return rows.error();
+    for (const auto& row : *rows) {
+      if (!room()) break;
+      auto s = row_to_stored(row);
+      if (!s) return s.error();
+      const std::string& t = s->state.record.type;
+      pos->rank = t == "person" ? 0 : t == "case" ? 1 : t == "task" ? 2 : t == "field_report" ? 3 : 4;
+      pos->after = s->state.record.rev;
+      add_record(std::move(*s));
+    }
+    if (room()) {
+      pos->phase = Phase::live;
+      pos->after = pos->snapshot;
+    }
+  }
+  if (pos->phase == Phase::live && room()) {
+    const std::int64_t want = limit - static_cast<std::int64_t>(out.entries.size());
+    auto recs = db.query(select + "r.rev > ? AND " + scope_condition() + " ORDER BY r.rev LIMIT ?",
+                         with_scope({pos->after}, worker, {want}));
+    if (!recs) return recs.error();
+    auto revs = db.query("SELECT seq, case_id FROM revocation WHERE worker = ? AND seq > ? ORDER BY seq LIMIT ?",
+                         {worker, pos->after, want});
+    if (!revs) return revs.error();
+    std::size_t i = 0, j = 0;
+    while (room() && (i < recs->size() || j < revs->size())) {
+      const bool take_rev = j < revs->size() && (i >= recs->size() || (*revs)[j].integer(0) < (*recs)[i].integer(2));
+      if (take_rev) {
+        out.entries.push_back(ChangeEntry{(*revs)[j].integer(0), std::nullopt, (*revs)[j].text(1)});
+        pos->after = (*revs)[j].integer(0);
+        ++j;
+      } else {
+        auto s = row_to_stored((*recs)[i]);
+        if (!s) return s.error();
+        pos->after = s->state.record.rev;
+        add_record(std::move(*s));
+        ++i;
+      }
+    }
+    out.more = !room();
+    // Nothing more now: continue from the present, skipping what is out of scope.
+    if (!out.more) pos->after = std::max(pos->after, *now_seq);
+  } else {
+    out.more = true;
+  }
+  DOORSTEP_TRY(tx.commit());
+  out.cursor = cursor_text(*pos);
+  out.server_hlc = hub_.hlc().tick();
+  out.epoch = hub_.epoch();
+  hub_.metrics().count_changes_entries(static_cast<std::int64_t>(out.entries.size()));
+  return out;
+}
+
+}  // namespace doorstep::server

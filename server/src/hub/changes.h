@@ -1,0 +1,42 @@
+// Changes: the pull feed (GET /v1/sync/changes). Whole record states in the
+// worker's scope, and revocations of cases that left it, after an opaque cursor.
+//
+// The cursor is text the device hands back unchanged:
+//   ""                   from the start: a snapshot at the current sequence number S
+//   "s<S>.r<seq>"        snapshot, revocations of cases out of scope, after seq
+//   "s<S>.<rank>.<rev>"  snapshot, records by dependency rank (person, case, task,
+//                        field report, the rest), then rev
+//   "<seq>"              live: every change after seq, in sequence order
+// A first sync delivers a person before their case and a task before its
+// completions, so every page can be applied on its own with foreign keys checked; a
+// change made while the snapshot is paged arrives afterwards in the live phase. A
+// page that is not full ends at the hub's current sequence number, so the next
+// request skips what was out of scope.
+// Stateless over the Hub: thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "doorstep/protocol/messages.h"
+#include "hub/hub.h"
+#include "hub/tokens.h"
+
+namespace doorstep::server {
+
+inline constexpr std::int64_t kDefaultPageEntries = 1000;
+inline constexpr std::size_t kMaxPageBytes = 16u << 20;  // a page stops early past this much record JSON
+
+class Changes {
+ public:
+  explicit Changes(Hub& hub) : hub_(hub) {}
+
+  // invalid_argument for a cursor this hub did not make. limit is clamped to
+  // 1..protocol::kMaxPageEntries.
+  Result<protocol::ChangesResponse> page(const AccessClaims& caller, const std::string& cursor, std::int64_t limit);
+
+ private:
+  Hub& hub_;
+};
+
+}  // namespace doorstep::server

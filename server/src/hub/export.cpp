@@ -1,0 +1,36 @@
+#include "hub/export.h"
+
+#include "doorstep/core/hlc.h"
+#include "doorstep/protocol/messages.h"
+#include "hub/audit_log.h"
+#include "hub/record_rows.h"
+
+namespace doorstep::server {
+
+Status Export::begin(const std::string& by) {
+  auto db = hub_.pool().lease();
+  if (!db) return db.error();
+  const std::string now = hub_.hlc().timestamp();
+  auto a = append_audit(**db, {new_uuid(), now, by, "office", "exported", "record", "*", "", now});
+  if (!a) return a.error();
+  return {};
+}
+
+Result<std::string> Export::next_lines(std::int64_t* after, std::int64_t max_records) {
+  auto db = hub_.pool().lease();
+  if (!db) return db.error();
+  auto rows = (*db)->query(std::string("SELECT ") + kRecordColumns + " FROM record r WHERE r.rev > ? ORDER BY r.rev LIMIT ?",
+                           {*after, max_records});
+  if (!rows) return rows.error();
+  std::string out;
+  for (const auto& row : *rows) {
+    auto s = row_to_stored(row);
+    if (!s) return s.error();
+    *after = s->state.record.rev;
+    out += protocol::dump(protocol::record_to_json(s->state.record));
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace doorstep::server

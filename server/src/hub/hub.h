@@ -1,0 +1,66 @@
+// Hub: the open state of one doorstep-server data directory, shared by every
+// service (accounts, devices, push, changes, blobs, office): the database pool, the
+// clocks, the token signer, the history epoch and the metrics.
+//
+// <data>/server.key  the SQLCipher key of the database (storage/server_key.h)
+// <data>/hub.db      the database (+ -wal, -shm)
+//
+// Thread-safe: every member is either immutable after open() or synchronised.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "doorstep/core/clock.h"
+#include "doorstep/core/result.h"
+#include "hub/metrics.h"
+#include "hub/server_clock.h"
+#include "hub/tokens.h"
+#include "storage/sql_pool.h"
+
+namespace doorstep::server {
+
+struct HubOptions {
+  std::filesystem::path data_dir;            // required; created (0700) if missing
+  std::int64_t access_ttl_s = 900;           // access token lifetime
+  unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
+  std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
+  const Clock* clock = nullptr;              // nullptr = the system clock; not owned, must outlive the Hub
+};
+
+class Hub {
+ public:
+  // Opens (creating on first start) the data directory: key, database, migrations,
+  // epoch and token secret.
+  static Result<std::unique_ptr<Hub>> open(const HubOptions& options);
+
+  const HubOptions& options() const { return options_; }
+  SqlPool& pool() { return *pool_; }
+  const Clock& clock() const { return *clock_; }
+  ServerClock& hlc() { return hlc_; }
+  const TokenSigner& tokens() const { return *tokens_; }
+  Metrics& metrics() { return metrics_; }
+  // A random id made at first start; a restored or replaced database gets a new one.
+  const std::string& epoch() const { return epoch_; }
+  const std::string& backend_name() const { return pool_->backend_name(); }
+  // A valid Argon2id hash of nothing anyone knows, verified against when the user
+  // name is unknown so that both failures take the same time.
+  const std::string& decoy_hash() const { return decoy_hash_; }
+
+ private:
+  Hub(HubOptions options, const Clock& clock);
+
+  HubOptions options_;
+  const Clock* clock_;
+  ServerClock hlc_;
+  SecureKey key_;
+  std::unique_ptr<SqlPool> pool_;
+  std::unique_ptr<TokenSigner> tokens_;
+  Metrics metrics_;
+  std::string epoch_;
+  std::string decoy_hash_;
+};
+
+}  // namespace doorstep::server

@@ -1,0 +1,177 @@
+#include "hub/push.h"
+
+#include <nlohmann/json.hpp>
+
+#include "doorstep/core/hlc.h"
+#include "doorstep/core/schema.h"
+#include "doorstep/protocol/merge.h"
+#include "hub/audit_log.h"
+#include "hub/conflicts.h"
+#include "hub/record_rows.h"
+#include "hub/record_rules.h"
+#include "hub/scope.h"
+
+namespace doorstep::server {
+
+using protocol::Operation;
+using protocol::OperationResult;
+using protocol::Outcome;
+
+namespace {
+
+constexpr const char* kNotInCaseload = "not in your caseload";
+
+OperationResult rejected(const Operation& op, const std::string& why) {
+  return OperationResult{op.seq, op.op_id, Outcome::rejected, why, 0};
+}
+
+std::optional<OperationResult> result_from_text(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  OperationResult r;
+  try {
+    r.seq = j.at("seq").get<std::int64_t>();
+    r.op_id = j.at("op_id").get<std::string>();
+    auto o = protocol::outcome_from_string(j.at("outcome").get<std::string>());
+    if (!o) return std::nullopt;
+    r.outcome = *o;
+    r.reason = j.value("reason", std::string());
+    r.rev = j.value("rev", std::int64_t{0});
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+// One operation, not seen before. Returns the result to store; an Error only when
+// the database failed (the whole request then rolls back).
+Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& caller, const Operation& op) {
+  const RecordType* rt = find_record_type(op.record_type);
+  if (rt == nullptr) return rejected(op, "unknown record type");
+  if (op.record_type == "audit_event") return rejected(op, "audit events travel in audit_events, not as operations");
+  if (op.action == "delete" && (op.record_type == "case" || op.record_type == "person"))
+    return rejected(op, "only the office can close a case or remove a person");
+
+  auto current = load_record(db, op.record_type, op.record_id);
+  if (!current) return current.error();
+  if (*current) {
+    auto ok = in_scope(db, caller.user, (*current)->scope);
+    if (!ok) return ok.error();
+    if (!*ok) return rejected(op, kNotInCaseload);
+  }
+
+  auto seq = next_seq(db);
+  if (!seq) return seq.error();
+  protocol::MergeContext ctx;
+  ctx.author = caller.user;
+  ctx.new_rev = *seq;
+  ctx.server_now_ms = hub.clock().now_ms();
+  std::optional<protocol::ServerRecord> base;
+  if (*current) base = (*current)->state;
+  protocol::MergeResult merged = protocol::merge_operation(*rt, base, op, ctx);
+  if (merged.outcome == Outcome::rejected || !merged.next)
+    return rejected(op, merged.reason.empty() ? std::string("refused by the merge rules") : merged.reason);
+
+  protocol::ServerRecord next = std::move(*merged.next);
+  next.record.type = op.record_type;
+  next.record.id = op.record_id;
+  next.record.rev = *seq;
+  if (!*current) {
+    const std::string who = identity_field(op.record_type);
+    if (!who.empty() && next.record.text(who) != caller.user)
+      return rejected(op, op.record_type + "." + who + " must be your own user name");
+  }
+  if (auto s = check_record_state(next.record); !s.ok()) return rejected(op, s.error().message);
+  auto scope = derive_scope(db, next.record);
+  if (!scope) return scope.error();
+  // A new record that names a case must name one of the worker's cases, even a
+  // report of their own; after that, their own reports stay theirs.
+  auto ok = !*current && !scope->case_id.empty() ? case_in_scope(db, caller.user, scope->case_id)
+                                                 : in_scope(db, caller.user, *scope);
+  if (!ok) return ok.error();
+  if (!*ok) return rejected(op, kNotInCaseload);
+
+  DOORSTEP_TRY(save_record(db, next, *scope));
+  for (const auto& c : merged.conflicts) {
+    auto made = record_conflict(hub, db, next.record, *scope, c);
+    if (!made) return made.error();
+  }
+  hub.hlc().observe(next.record.hlc, protocol::kMaxClockAheadMs);
+  OperationResult out{op.seq, op.op_id, merged.outcome, merged.reason, *seq};
+  if (out.outcome == Outcome::conflict && merged.conflicts.empty()) out.outcome = Outcome::merged;
+  return out;
+}
+
+}  // namespace
+
+Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const protocol::PushRequest& req) {
+  protocol::PushResponse resp;
+  std::map<std::string, std::int64_t> outcomes;
+  {
+    auto lease = hub_.pool().lease();
+    if (!lease) return lease.error();
+    SqlBackend& db = **lease;
+    Transaction tx(db);
+    DOORSTEP_TRY(tx.begin(TxMode::write));
+    auto last = db.query("SELECT last_seq FROM device_push WHERE device_id = ?", {caller.device_id});
+    if (!last) return last.error();
+    const bool had_row = !last->empty();
+    std::int64_t last_seq = had_row ? last->front().integer(0) : 0;
+    const std::int64_t start_seq = last_seq;
+
+    for (const auto& op : req.operations) {
+      if (op.seq <= last_seq) {
+        auto stored = db.query("SELECT result FROM push_result WHERE device_id = ? AND seq = ?",
+                               {caller.device_id, op.seq});
+        if (!stored) return stored.error();
+        std::optional<OperationResult> r;
+        if (!stored->empty()) r = result_from_text(stored->front().text(0));
+        resp.results.push_back(r ? *r : rejected(op, "this operation was already processed"));
+        ++outcomes["replayed"];
+        continue;
+      }
+      auto r = apply_one(hub_, db, caller, op);
+      if (!r) return r.error();
+      auto ins = db.exec("INSERT INTO push_result (device_id, seq, op_id, result) VALUES (?, ?, ?, ?)",
+                         {caller.device_id, op.seq, op.op_id, protocol::dump(protocol::to_json(*r))});
+      if (!ins) return ins.error();
+      last_seq = op.seq;
+      ++outcomes[protocol::to_string(r->outcome)];
+      resp.results.push_back(std::move(*r));
+    }
+    if (last_seq != start_seq) {
+      auto up = had_row ? db.exec("UPDATE device_push SET last_seq = ? WHERE device_id = ?", {last_seq, caller.device_id})
+                        : db.exec("INSERT INTO device_push (device_id, last_seq) VALUES (?, ?)",
+                                  {caller.device_id, last_seq});
+      if (!up) return up.error();
+    }
+
+    const std::string now = hub_.hlc().timestamp();
+    for (const auto& ev : req.audit_events) {
+      // The hub trusts the session, not the event, for who and where.
+      AuditEntry e{ev.id,          ev.text("at"),        caller.user, caller.device_id, ev.text("action"),
+                   ev.text("record_type"), ev.text("record_id"), "",          now};
+      if (e.at.empty() || e.action.empty()) continue;
+      auto stored = append_audit(db, e);
+      if (!stored) return stored.error();
+      ++resp.audit_accepted;
+    }
+    for (const auto& case_id : req.purged_cases) {
+      auto n = db.exec(
+          "INSERT INTO purge_report (device_id, case_id, reported_at) SELECT ?, ?, ?"
+          " WHERE NOT EXISTS (SELECT 1 FROM purge_report WHERE device_id = ? AND case_id = ?)",
+          {caller.device_id, case_id, now, caller.device_id, case_id});
+      if (!n) return n.error();
+      if (*n > 0) {
+        auto a = append_audit(db, {new_uuid(), now, caller.user, caller.device_id, "purged", "case", case_id, "", now});
+        if (!a) return a.error();
+      }
+    }
+    DOORSTEP_TRY(tx.commit());
+  }
+  for (const auto& [outcome, n] : outcomes) hub_.metrics().count_push_operation(outcome, n);
+  resp.server_hlc = hub_.hlc().tick();
+  return resp;
+}
+
+}  // namespace doorstep::server

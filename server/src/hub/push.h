@@ -1,0 +1,29 @@
+// Push: applying a device's outbox operations exactly once (DESIGN.md section 4).
+//
+// Each operation with seq <= the device's last applied seq gets its stored result
+// back (identical answer, no second effect). Otherwise: scope check, merge
+// (protocol::merge_operation) with the current state, record rules, and the new
+// state stored with rev = a new global sequence number; each FieldConflict becomes a
+// "conflict" record. The effects, the results, the device's last seq, its audit
+// events and purge reports commit in ONE transaction per request: a retried request
+// either finds everything or nothing. Stateless over the Hub: thread-safe.
+#pragma once
+
+#include "doorstep/protocol/messages.h"
+#include "hub/hub.h"
+#include "hub/tokens.h"
+
+namespace doorstep::server {
+
+class Push {
+ public:
+  explicit Push(Hub& hub) : hub_(hub) {}
+
+  // caller: a worker's device session (Devices::check passed).
+  Result<protocol::PushResponse> apply(const AccessClaims& caller, const protocol::PushRequest& request);
+
+ private:
+  Hub& hub_;
+};
+
+}  // namespace doorstep::server

@@ -1,0 +1,130 @@
+// doorstep-server: the central hub devices sync with (DESIGN.md section 5).
+//   doorstep-server --data DIR --listen 127.0.0.1:PORT [--demo]
+//                   [--tls-cert FILE --tls-key FILE] [--access-ttl SECONDS]
+// Creates and wires the Hub and the HTTP server; prints one line
+// "doorstep-server listening on http(s)://HOST:PORT" once ready; SIGTERM or SIGINT
+// stop it cleanly. Secrets come only from the environment (DOORSTEP_OFFICE_PASSWORD,
+// DOORSTEP_DEMO_PASSWORD) or are generated and printed once.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "http/http_server.h"
+#include "http/request_log.h"
+#include "hub/accounts.h"
+#include "hub/demo_seed.h"
+#include "hub/hub.h"
+
+namespace {
+
+using namespace doorstep;
+using namespace doorstep::server;
+
+int fail(const std::string& msg) {
+  std::fprintf(stderr, "doorstep-server: %s\n", msg.c_str());
+  return 1;
+}
+
+// "HOST:PORT" or "[v6]:PORT".
+bool split_listen(const std::string& text, std::string& host, int& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string p = text.substr(colon + 1);
+  if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+  port = std::stoi(p);
+  return port <= 65535 && !host.empty();
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"doorstep-server: the Doorstep hub devices sync with"};
+  std::string data, listen = "127.0.0.1:8080", tls_cert, tls_key;
+  bool demo = false;
+  std::int64_t access_ttl = 900;
+  app.add_option("--data", data, "data directory (created on first start)")->required();
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  app.add_flag("--demo", demo, "seed an invented council into an empty data directory");
+  app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS");
+  app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
+  app.add_option("--access-ttl", access_ttl, "access token lifetime in seconds")->capture_default_str()->check(CLI::Range(1, 86400));
+  CLI11_PARSE(app, argc, argv);
+
+  http::HttpOptions http_options;
+  if (!split_listen(listen, http_options.host, http_options.port))
+    return fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8443");
+  http_options.tls_cert = tls_cert;
+  http_options.tls_key = tls_key;
+
+  ::umask(077);  // every file the hub makes holds case records or keys
+  // Signals are taken by one watcher thread (sigwait), so block them everywhere first.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  HubOptions options;
+  options.data_dir = data;
+  options.access_ttl_s = access_ttl;
+  auto hub = Hub::open(options);
+  if (!hub) return fail(hub.error().message);
+
+  auto office = ensure_office_account(**hub, env("DOORSTEP_OFFICE_PASSWORD"));
+  if (!office) return fail(office.error().message);
+  if (*office) std::printf("office account created: user \"office\", password %s (shown once)\n", (*office)->c_str());
+
+  if (demo) {
+    auto seeded = seed_demo(**hub, env("DOORSTEP_DEMO_PASSWORD"));
+    if (!seeded) return fail("demo: " + seeded.error().message);
+    if (!seeded->seeded) {
+      std::printf("demo: the data directory already holds data; nothing seeded\n");
+    } else {
+      std::printf("demo council seeded: %d people, %d cases, %d visits, %d notes, %d tasks, %d reports\n",
+                  seeded->people, seeded->cases, seeded->visits, seeded->notes, seeded->tasks, seeded->reports);
+      for (const auto& w : seeded->workers) {
+        if (seeded->generated_passwords)
+          std::printf("demo worker: %s (%s), password %s (shown once)\n", w.username.c_str(), w.team.c_str(),
+                      w.password.c_str());
+        else
+          std::printf("demo worker: %s (%s)\n", w.username.c_str(), w.team.c_str());
+      }
+    }
+  }
+
+  auto server = http::HttpServer::create(**hub, http_options);
+  if (!server) return fail(server.error().message);
+  auto port = (*server)->bind();
+  if (!port) return fail(port.error().message);
+
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    (*server)->stop();
+  });
+
+  std::printf("doorstep-server listening on %s\n", (*server)->url().c_str());
+  std::fflush(stdout);
+  http::log_event("listening");
+  const bool ok = (*server)->run();
+  // If run() ended on its own, wake the watcher so it can be joined.
+  ::kill(::getpid(), SIGTERM);
+  watcher.join();
+  http::log_event("stopped");
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,108 @@
+#include "storage/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace doorstep::server {
+
+namespace {
+
+struct Migration {
+  int version;
+  std::vector<const char*> statements;
+};
+
+// record: the current state of every synced record, whatever its type (core's schema
+// table names the fields; fields and stamps are JSON text). rev is the global
+// sequence number of its last change. The scope columns are derived from the state
+// on every write (hub/scope.h) so the feed and scope checks are indexed SQL:
+//   case_id     the case the record belongs to (a case: its own id)
+//   person_id   person records (own id), case records (their person), conflicts
+//               about a person
+//   worker      case records: the allocated worker
+//   closed      case records: 1 when closed or deleted
+//   author      field reports: the reporter (and what hangs off a report)
+//   blob_sha256 attachment records: the blob they reference
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       {
+           "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+           "CREATE TABLE counter (name TEXT PRIMARY KEY NOT NULL, value BIGINT NOT NULL)",
+           "INSERT INTO counter (name, value) VALUES ('seq', 0)",
+           "CREATE TABLE record ("
+           " type TEXT NOT NULL, id TEXT NOT NULL, rev BIGINT NOT NULL, hlc TEXT NOT NULL,"
+           " deleted INTEGER NOT NULL DEFAULT 0, fields TEXT NOT NULL, stamps TEXT NOT NULL,"
+           " case_id TEXT, person_id TEXT, worker TEXT, closed INTEGER NOT NULL DEFAULT 0,"
+           " author TEXT, blob_sha256 TEXT,"
+           " PRIMARY KEY (type, id))",
+           "CREATE UNIQUE INDEX record_rev ON record (rev)",
+           "CREATE INDEX record_case ON record (case_id)",
+           "CREATE INDEX record_person ON record (person_id)",
+           "CREATE INDEX record_worker ON record (worker, closed)",
+           "CREATE INDEX record_author ON record (author)",
+           "CREATE INDEX record_blob ON record (blob_sha256)",
+           "CREATE TABLE revocation (seq BIGINT PRIMARY KEY NOT NULL, worker TEXT NOT NULL, case_id TEXT NOT NULL)",
+           "CREATE INDEX revocation_worker ON revocation (worker, seq)",
+           "CREATE TABLE account (username TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL,"
+           " role TEXT NOT NULL, team TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)",
+           "CREATE TABLE device (device_id TEXT PRIMARY KEY NOT NULL, username TEXT NOT NULL, name TEXT NOT NULL,"
+           " refresh_hash TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, enrolled_at TEXT NOT NULL,"
+           " last_seen TEXT, revoked_at TEXT)",
+           "CREATE INDEX device_user ON device (username)",
+           "CREATE TABLE device_push (device_id TEXT PRIMARY KEY NOT NULL, last_seq BIGINT NOT NULL)",
+           "CREATE TABLE push_result (device_id TEXT NOT NULL, seq BIGINT NOT NULL, op_id TEXT NOT NULL,"
+           " result TEXT NOT NULL, PRIMARY KEY (device_id, seq))",
+           "CREATE TABLE purge_report (device_id TEXT NOT NULL, case_id TEXT NOT NULL, reported_at TEXT NOT NULL,"
+           " PRIMARY KEY (device_id, case_id))",
+           "CREATE TABLE audit (id TEXT PRIMARY KEY NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,"
+           " device TEXT NOT NULL, action TEXT NOT NULL, record_type TEXT NOT NULL, record_id TEXT NOT NULL,"
+           " detail TEXT, received_at TEXT NOT NULL)",
+           "CREATE INDEX audit_record ON audit (record_id)",
+           "CREATE INDEX audit_actor ON audit (actor)",
+           "CREATE TABLE blob (sha256 TEXT PRIMARY KEY NOT NULL, size BIGINT NOT NULL, received BIGINT NOT NULL,"
+           " complete INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)",
+           "CREATE TABLE blob_chunk (sha256 TEXT NOT NULL, start_at BIGINT NOT NULL, data BYTES NOT NULL,"
+           " PRIMARY KEY (sha256, start_at))",
+       }},
+  };
+  return all;
+}
+
+std::string with_types(const SqlBackend& db, std::string sql) {
+  const std::string token = "BYTES";
+  for (auto at = sql.find(token); at != std::string::npos; at = sql.find(token, at))
+    sql.replace(at, token.size(), db.bytes_type());
+  return sql;
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+Status migrate(SqlBackend& db) {
+  auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  if (!made) return made.error();
+  for (const auto& m : migrations()) {
+    Transaction tx(db);
+    DOORSTEP_TRY(tx.begin(TxMode::write));
+    auto cur = db.query("SELECT coalesce(max(version), 0) FROM schema_version");
+    if (!cur) return cur.error();
+    const std::int64_t have = cur->empty() ? 0 : cur->front().integer(0);
+    if (have > latest_schema_version())
+      return make_error(ErrorDomain::store, ErrorCode::invalid_argument,
+                        "the hub database is schema version " + std::to_string(have) +
+                            ", newer than this server (" + std::to_string(latest_schema_version()) + ")");
+    if (have >= m.version) continue;
+    for (const char* sql : m.statements) {
+      auto r = db.exec(with_types(db, sql));
+      if (!r) return r.error();
+    }
+    auto v = db.exec("INSERT INTO schema_version (version) VALUES (?)", {std::int64_t{m.version}});
+    if (!v) return v.error();
+    DOORSTEP_TRY(tx.commit());
+  }
+  return {};
+}
+
+}  // namespace doorstep::server

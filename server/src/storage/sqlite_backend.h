@@ -1,0 +1,48 @@
+// SqliteBackend: SqlBackend on one SQLCipher connection, the hub's default store:
+// a single encrypted file, keyed with the raw 256-bit server key (server_key.h).
+// Not thread-safe (one connection); SqlPool gives each thread its own.
+//
+// Every connection sets and reads back journal_mode=WAL, synchronous=FULL,
+// secure_delete=ON, temp_store=MEMORY; a wrong key or damaged file is store/corrupt.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "doorstep/core/secure_key.h"
+#include "storage/sql_backend.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace doorstep::server {
+
+class SqliteBackend final : public SqlBackend {
+ public:
+  // Opens (creating if missing) the file and applies the key. The key is copied
+  // into the connection; the caller keeps ownership of its SecureKey.
+  static Result<std::unique_ptr<SqliteBackend>> open(const std::filesystem::path& file, const SecureKey& key);
+  ~SqliteBackend() override;
+
+  std::string_view name() const override { return "sqlite"; }
+  std::string_view bytes_type() const override { return "BLOB"; }
+  Status begin(TxMode mode) override;
+  Status commit() override;
+  void rollback() override;
+  bool in_transaction() const override { return in_tx_; }
+  Result<std::int64_t> exec(std::string_view sql, const SqlParams& params = {}) override;
+  Result<SqlRows> query(std::string_view sql, const SqlParams& params = {}) override;
+
+ private:
+  explicit SqliteBackend(sqlite3* db) : db_(db) {}
+  Result<sqlite3_stmt*> prepare(std::string_view sql, const SqlParams& params);
+  Status plain(const char* sql);
+  Error error(int rc, std::string_view what) const;
+
+  sqlite3* db_;
+  bool in_tx_ = false;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+};
+
+}  // namespace doorstep::server
