@@ -1,0 +1,99 @@
+// Server test support: the real hub and its real HTTP server in this process on a
+// free 127.0.0.1 port, with a throwaway data directory, and a small HTTP client
+// (cpp-httplib) to talk to it. Nothing here is a mock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "http/http_server.h"
+#include "hub/hub.h"
+#include "temp_store.h"
+
+namespace doorstep::server::test {
+
+inline const char* kOfficePassword = "office-pass-123";
+inline const char* kWorkerPassword = "worker-pass-123";
+
+struct Reply {
+  int status = 0;  // 0: no response at all
+  std::string body;
+  nlohmann::json json;  // discarded when the body is not JSON
+  httplib::Headers headers;
+  std::string error_code() const { return json.is_object() ? json.value("error", std::string()) : std::string(); }
+};
+
+struct ServerOptions {
+  std::int64_t access_ttl_s = 900;
+  bool demo = false;
+};
+
+class TestServer {
+ public:
+  explicit TestServer(ServerOptions options = {});
+  ~TestServer();
+
+  Hub& hub() { return *hub_; }
+  int port() const { return port_; }
+  const std::filesystem::path& data() const { return dir_.path(); }
+
+  Reply call(const std::string& method, const std::string& path, const std::string& body = "",
+             const std::string& token = "", httplib::Headers headers = {});
+  Reply call_json(const std::string& method, const std::string& path, const nlohmann::json& body,
+                  const std::string& token = "") {
+    return call(method, path, body.dump(), token);
+  }
+
+  // Office helpers (token fetched on first use); each REQUIREs the expected status.
+  const std::string& office_token();
+  nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
+                        int expect = 200);
+  void add_worker(const std::string& name, const std::string& team = "children-south");
+  void add_person(const std::string& id, const std::string& name);
+  void add_case(const std::string& person_id, const std::string& case_id, const std::string& worker,
+                const std::string& kind = "children");
+  void add_visit(const std::string& id, const std::string& case_id, const std::string& start);
+
+ private:
+  doorstep::test::TempDir dir_;
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::string office_token_;
+};
+
+// An enrolled device of one worker: its tokens and its outbox sequence.
+struct TestDevice {
+  TestDevice(TestServer& server, const std::string& worker, std::string device_id = "");
+
+  Reply push(const nlohmann::json& operations, const nlohmann::json& audit = nlohmann::json::array(),
+             const nlohmann::json& purged = nlohmann::json::array());
+  // One page of changes (REQUIREs 200).
+  nlohmann::json changes(const std::string& cursor = "", int limit = 0);
+  // Every entry from cursor "" until more is false; *cursor_out gets the last cursor.
+  std::vector<nlohmann::json> pull_all(int limit = 0, std::string* cursor_out = nullptr);
+
+  // An operation with the next seq, a fresh op id and the device's clock.
+  nlohmann::json op(const std::string& type, const std::string& id, const std::string& action,
+                    const nlohmann::json& fields, std::int64_t base_rev = 0);
+
+  TestServer& server;
+  std::string worker, device_id, access_token, refresh_token;
+  std::int64_t next_seq = 1;
+};
+
+// A device-style clock text for now (+ offset ms), naming device.
+std::string hlc_now(const std::string& device, std::int64_t offset_ms = 0);
+// Lower-case hex SHA-256.
+std::string sha256_of(const std::string& bytes);
+std::string random_id();
+
+}  // namespace doorstep::server::test
