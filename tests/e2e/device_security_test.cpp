@@ -26,7 +26,7 @@ TEST_CASE("a revoked device is wiped on its next contact") {
   CHECK_FALSE(std::filesystem::exists(d.store_dir() / "key-envelope.json"));
 }
 
-TEST_CASE("expired and forged tokens are refused; a device refreshes its own") {
+TEST_CASE("expired and forged tokens are refused, and a device refreshes its own") {
   Hub::Options o;
   o.access_ttl = "1";
   Hub hub(o);

@@ -76,34 +76,44 @@ TEST_CASE("killing the device mid-sync 30 times ends in the same state as a clea
   hub.add_case("p1", "Dana Whitfield", "c1", "sam");
   Device a(hub, "sam");
   REQUIRE(a.sync().ok());
-  constexpr int kNotes = 150;
-  std::set<std::string> written;
-  for (int i = 0; i < kNotes; ++i) {
-    auto n = CaseNotes(a.store()).add({"c1", "note " + std::to_string(i)});
-    REQUIRE(n.ok());
-    written.insert(n->id);
-  }
   a.close();
 
+  constexpr int kRounds = 30, kNotesPerRound = 8;
+  std::set<std::string> written;
   std::mt19937 rng(20261125);
   int killed_mid_sync = 0;
-  for (int round = 0; round < 30; ++round) {
+  for (int round = 0; round < kRounds; ++round) {
+    // The worker writes between signal drops; then the app starts a sync and dies.
+    a.reopen();
+    for (int i = 0; i < kNotesPerRound; ++i) {
+      auto n = CaseNotes(a.store()).add({"c1", "round " + std::to_string(round) + " note " + std::to_string(i)});
+      REQUIRE(n.ok());
+      written.insert(n->id);
+    }
+    a.close();
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-      // The child is the device app: unlock, sync in small batches, exit.
+      close(ready[0]);
       auto s = Store::open(a.store_dir(), SecretString(std::string(test::kPin)), test::fast_options());
       if (!s) _exit(2);
+      (void)!write(ready[1], "s", 1);  // unlocked: the sync starts now
       auto t = client::CurlTransport::create(hub.url());
       if (!t) _exit(3);
       client::SyncOptions o;
-      o.push_batch = 3;
-      o.page_limit = 7;
+      o.push_batch = 1;  // many small exchanges: a kill lands between and inside them
+      o.page_limit = 3;
       client::SyncEngine engine(**s, **t, o);
       auto r = engine.sync_once();
       _exit(r.ok() ? 0 : 4);
     }
-    std::uniform_int_distribution<int> delay(20, 400);
+    close(ready[1]);
+    char c;
+    (void)!read(ready[0], &c, 1);  // wait until the child is syncing (or died)
+    close(ready[0]);
+    std::uniform_int_distribution<int> delay(0, 60);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == 0) {
@@ -113,7 +123,7 @@ TEST_CASE("killing the device mid-sync 30 times ends in the same state as a clea
     }
   }
   INFO("rounds killed while syncing: " << killed_mid_sync);
-  CHECK(killed_mid_sync >= 15);
+  CHECK(killed_mid_sync >= 25);
 
   a.reopen();
   auto final_sync = a.sync();
@@ -124,8 +134,9 @@ TEST_CASE("killing the device mid-sync 30 times ends in the same state as a clea
   CHECK(a.store().list("quarantine")->empty());
 
   // The server holds each note exactly once, with the text the worker wrote.
+  const std::size_t total = static_cast<std::size_t>(kRounds * kNotesPerRound);
   auto server_notes = exported(hub, "case_note");
-  CHECK(server_notes.size() == static_cast<std::size_t>(kNotes));
+  CHECK(server_notes.size() == total);
   for (const auto& id : written) CHECK(server_notes.count(id) == 1);
 
   // A clean device pulling the same caseload ends with the same notes.
@@ -139,5 +150,5 @@ TEST_CASE("killing the device mid-sync 30 times ends in the same state as a clea
   for (const auto& n : *mine) m[n.id] = n.text("body");
   for (const auto& n : *theirs) t[n.id] = n.text("body");
   CHECK(m == t);
-  CHECK(m.size() == static_cast<std::size_t>(kNotes));
+  CHECK(m.size() == total);
 }

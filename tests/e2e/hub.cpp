@@ -91,6 +91,7 @@ void Hub::start() {
 
 void Hub::stop() {
   if (pid_ <= 0) return;
+  transport_.reset();  // close the office connection, or the server waits out its keep-alive
   ::kill(pid_, SIGTERM);
   for (int i = 0; i < 100; ++i) {
     int status = 0;

@@ -117,7 +117,9 @@ TEST_CASE("a visit completed on one device and cancelled on another becomes a co
   CHECK(sa == sb);
   CHECK((sa == "completed" || sa == "cancelled"));
   bool status_conflict = false;
-  for (const auto& c : *Conflicts(a.store()).open()) status_conflict |= c.text("field") == "status";
+  auto open = Conflicts(a.store()).open();  // kept alive: the loop reads into it
+  REQUIRE(open.ok());
+  for (const auto& c : *open) status_conflict |= c.text("field") == "status";
   CHECK(status_conflict);
 }
 

@@ -54,6 +54,11 @@ TEST_CASE("paging with a cursor covers everything in scope exactly once, whateve
 
   for (int limit : {1, 7, 50}) {
     auto paged = sam.pull_all(limit);
+    std::int64_t last = 0;
+    for (const auto& e : paged) {
+      CHECK(e["seq"].get<std::int64_t>() >= last);  // the wire contract: seq never decreases
+      last = e["seq"].get<std::int64_t>();
+    }
     std::multiset<std::string> got;
     for (const auto& e : paged) got.insert(key(e));
     CHECK(got.size() == keys.size());
@@ -95,6 +100,7 @@ TEST_CASE("after the first sync only new changes arrive, and an empty page keeps
   auto next = d.changes(none["cursor"]);
   REQUIRE(next["entries"].size() == 1);
   CHECK(next["entries"][0]["record"]["id"] == "v1");
+  CHECK(next["entries"][0]["seq"] == next["entries"][0]["record"]["rev"]);  // live: its own revision
   CHECK(next["more"] == false);
   CHECK(d.changes(next["cursor"])["entries"].empty());
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "doorstep/core/hlc.h"
+#include "doorstep/protocol/messages.h"
 #include "http/request_log.h"
 #include "hub/accounts.h"
 #include "hub/demo_seed.h"
@@ -113,6 +114,7 @@ TestDevice::TestDevice(TestServer& s, const std::string& w, std::string id) : se
                              {"device_name", worker + "'s tablet"}});
   INFO(r.body);
   REQUIRE(r.status == 200);
+  REQUIRE(protocol::parse_enrol_response(r.json).ok());
   access_token = r.json["access_token"].get<std::string>();
   refresh_token = r.json["refresh_token"].get<std::string>();
 }
@@ -124,9 +126,15 @@ json TestDevice::op(const std::string& type, const std::string& id, const std::s
 }
 
 Reply TestDevice::push(const json& operations, const json& audit, const json& purged) {
-  return server.call_json("POST", "/v1/sync/push",
-                          {{"operations", operations}, {"audit_events", audit}, {"purged_cases", purged}},
-                          access_token);
+  auto r = server.call_json("POST", "/v1/sync/push",
+                            {{"operations", operations}, {"audit_events", audit}, {"purged_cases", purged}},
+                            access_token);
+  if (r.status == 200) {
+    auto parsed = protocol::parse_push_response(r.json);
+    INFO((parsed.ok() ? std::string() : parsed.error().describe()));
+    REQUIRE(parsed.ok());
+  }
+  return r;
 }
 
 json TestDevice::changes(const std::string& cursor, int limit) {
@@ -136,8 +144,12 @@ json TestDevice::changes(const std::string& cursor, int limit) {
   if (limit > 0) q.push_back("limit=" + std::to_string(limit));
   for (std::size_t i = 0; i < q.size(); ++i) path += (i == 0 ? "?" : "&") + q[i];
   auto r = server.call("GET", path, "", access_token);
-  INFO(r.body);
+  INFO(r.body.substr(0, 2000));
   REQUIRE(r.status == 200);
+  // Every page must pass the device's own validation of the wire contract.
+  auto parsed = protocol::parse_changes_response(r.json);
+  INFO((parsed.ok() ? std::string() : parsed.error().describe()));
+  REQUIRE(parsed.ok());
   return r.json;
 }
 

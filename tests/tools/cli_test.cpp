@@ -215,7 +215,7 @@ TEST_CASE("hostile note text: empty, invalid UTF-8, 10 MB, SQL metacharacters") 
   CHECK(st.json()["pending_operations"] == 1);
 }
 
-TEST_CASE("reports with photos; attachments export byte-identical; non-photos refused") {
+TEST_CASE("reports with photos, attachments exported byte-identical, non-photos refused") {
   TempDir d;
   prepare(d);
   const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "pixels-of-fly-tipping";
@@ -253,7 +253,7 @@ TEST_CASE("PIN change: the new PIN works, the old does not") {
   CHECK(cl.json()["count"] == 1);
 }
 
-TEST_CASE("wipe erases the store; several users on one tablet need --user") {
+TEST_CASE("wipe erases the store, and several users on one tablet need --user") {
   TempDir d;
   prepare(d);
   REQUIRE(cli(with_store(d, {"init", "--user", "blessing"}), "1357").code == 0);

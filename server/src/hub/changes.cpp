@@ -108,10 +108,13 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
   protocol::ChangesResponse out;
   std::size_t bytes = 0;
   auto room = [&] { return static_cast<std::int64_t>(out.entries.size()) < limit && bytes < kMaxPageBytes; };
-  auto add_record = [&](StoredRecord&& s) {
+  // Entries of a first-sync snapshot are all "as of" the snapshot's sequence number,
+  // which keeps every page in non-decreasing seq order (the wire contract) while the
+  // snapshot itself goes in dependency order.
+  auto add_record = [&](StoredRecord&& s, bool snapshot) {
     bytes += approx_bytes(s);
     ChangeEntry e;
-    e.seq = s.state.record.rev;
+    e.seq = snapshot ? pos->snapshot : s.state.record.rev;
     e.record = std::move(s.state.record);
     out.entries.push_back(std::move(e));
   };
@@ -128,7 +131,7 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
     if (!rows) return rows.error();
     for (const auto& r : *rows) {
       if (!room()) break;
-      out.entries.push_back(ChangeEntry{r.integer(0), std::nullopt, r.text(1)});
+      out.entries.push_back(ChangeEntry{pos->snapshot, std::nullopt, r.text(1)});
       pos->after = r.integer(0);
     }
     if (room()) {
@@ -149,7 +152,7 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
       const std::string& t = s->state.record.type;
       pos->rank = t == "person" ? 0 : t == "case" ? 1 : t == "task" ? 2 : t == "field_report" ? 3 : 4;
       pos->after = s->state.record.rev;
-      add_record(std::move(*s));
+      add_record(std::move(*s), true);
     }
     if (room()) {
       pos->phase = Phase::live;
@@ -175,7 +178,7 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
         auto s = row_to_stored((*recs)[i]);
         if (!s) return s.error();
         pos->after = s->state.record.rev;
-        add_record(std::move(*s));
+        add_record(std::move(*s), false);
         ++i;
       }
     }

@@ -12,6 +12,10 @@
 // change made while the snapshot is paged arrives afterwards in the live phase. A
 // page that is not full ends at the hub's current sequence number, so the next
 // request skips what was out of scope.
+//
+// Entry seq: live entries carry their own sequence number (a record's rev, a
+// revocation's seq); snapshot entries all carry the snapshot's S (their records keep
+// their real rev). Either way seq never decreases along the feed.
 // Stateless over the Hub: thread-safe.
 #pragma once
 

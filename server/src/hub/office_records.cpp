@@ -33,7 +33,12 @@ Status hand_over(SqlBackend& db, const Record& the_case, const std::string& old_
   if (!old_holder.empty()) {
     auto seq = next_seq(db);
     if (!seq) return seq.error();
-    auto ins = db.exec("INSERT INTO revocation (seq, worker, case_id) VALUES (?, ?, ?)", {*seq, old_holder, the_case.id});
+    // When it happened (the office change's server clock): changes the old holder made
+    // before then are still accepted from their devices (push.cpp).
+    auto when = Hlc::decode(the_case.hlc);
+    const std::int64_t at_ms = when ? when->millis : 0;
+    auto ins = db.exec("INSERT INTO revocation (seq, worker, case_id, at_ms) VALUES (?, ?, ?, ?)",
+                       {*seq, old_holder, the_case.id, at_ms});
     if (!ins) return ins.error();
   }
   if (new_holder.empty()) return {};

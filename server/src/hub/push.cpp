@@ -43,6 +43,21 @@ std::optional<OperationResult> result_from_text(const std::string& text) {
   return r;
 }
 
+// Changes a worker made on a device while a case was still theirs reach the case even
+// when they arrive after the office handed it to someone else: the worker's writing
+// must not be lost. "While it was theirs" = the operation's (clamped) clock is before
+// the revocation's server time.
+Result<bool> written_before_handover(Hub& hub, SqlBackend& db, const AccessClaims& caller, const Operation& op,
+                                     const std::string& case_id) {
+  if (case_id.empty()) return false;
+  auto clock = Hlc::decode(protocol::clamp_hlc(op.hlc, hub.clock().now_ms(), protocol::kMaxClockAheadMs));
+  if (!clock) return false;
+  auto rows = db.query("SELECT 1 FROM revocation WHERE worker = ? AND case_id = ? AND at_ms > ?",
+                       {caller.user, case_id, clock->millis});
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
 // One operation, not seen before. Returns the result to store; an Error only when
 // the database failed (the whole request then rolls back).
 Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& caller, const Operation& op) {
@@ -57,7 +72,11 @@ Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& 
   if (*current) {
     auto ok = in_scope(db, caller.user, (*current)->scope);
     if (!ok) return ok.error();
-    if (!*ok) return rejected(op, kNotInCaseload);
+    if (!*ok) {
+      auto late = written_before_handover(hub, db, caller, op, (*current)->scope.case_id);
+      if (!late) return late.error();
+      if (!*late) return rejected(op, kNotInCaseload);
+    }
   }
 
   auto seq = next_seq(db);
@@ -89,7 +108,11 @@ Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& 
   auto ok = !*current && !scope->case_id.empty() ? case_in_scope(db, caller.user, scope->case_id)
                                                  : in_scope(db, caller.user, *scope);
   if (!ok) return ok.error();
-  if (!*ok) return rejected(op, kNotInCaseload);
+  if (!*ok) {
+    auto late = written_before_handover(hub, db, caller, op, scope->case_id);
+    if (!late) return late.error();
+    if (!*late) return rejected(op, kNotInCaseload);
+  }
 
   DOORSTEP_TRY(save_record(db, next, *scope));
   for (const auto& c : merged.conflicts) {

@@ -9,7 +9,7 @@ const char* scope_condition() {
   return "(r.case_id IN (SELECT c.id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0)"
          " OR (r.case_id IS NULL AND r.person_id IN"
          "     (SELECT c.person_id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0))"
-         " OR r.author = ?)";
+         " OR (r.case_id IS NULL AND r.author = ?))";
 }
 
 SqlParams scope_params(const std::string& worker) { return {worker, worker, worker}; }
@@ -60,8 +60,10 @@ Result<bool> case_in_scope(SqlBackend& db, const std::string& worker, const std:
 
 Result<bool> in_scope(SqlBackend& db, const std::string& worker, const ScopeColumns& c) {
   if (worker.empty()) return false;
-  if (!c.author.empty() && c.author == worker) return true;
+  // A record on a case goes where the case goes (a report filed on a case leaves the
+  // worker with the case); the worker's own reports with no case stay theirs.
   if (!c.case_id.empty()) return case_in_scope(db, worker, c.case_id);
+  if (!c.author.empty() && c.author == worker) return true;
   if (!c.person_id.empty()) {
     auto rows = db.query("SELECT 1 FROM record WHERE type = 'case' AND person_id = ? AND worker = ? AND closed = 0",
                          {c.person_id, worker});

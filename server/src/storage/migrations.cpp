@@ -42,7 +42,8 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX record_worker ON record (worker, closed)",
            "CREATE INDEX record_author ON record (author)",
            "CREATE INDEX record_blob ON record (blob_sha256)",
-           "CREATE TABLE revocation (seq BIGINT PRIMARY KEY NOT NULL, worker TEXT NOT NULL, case_id TEXT NOT NULL)",
+           "CREATE TABLE revocation (seq BIGINT PRIMARY KEY NOT NULL, worker TEXT NOT NULL, case_id TEXT NOT NULL,"
+           " at_ms BIGINT NOT NULL DEFAULT 0)",
            "CREATE INDEX revocation_worker ON revocation (worker, seq)",
            "CREATE TABLE account (username TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL,"
            " role TEXT NOT NULL, team TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)",

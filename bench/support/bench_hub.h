@@ -1,0 +1,40 @@
+// Benchmark support: runs the real doorstep-server on a loopback port and talks to
+// its office API. Failures print a reason and exit (benchmarks have no test runner).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "doorstep/client/curl_transport.h"
+
+namespace doorstep::bench {
+
+[[noreturn]] void die(const std::string& why);
+
+class BenchHub {
+ public:
+  BenchHub(const std::string& server_binary, const std::filesystem::path& data);
+  ~BenchHub();
+  const std::string& url() const { return url_; }
+  nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr);
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+  std::string token_;
+  std::unique_ptr<client::CurlTransport> transport_;
+};
+
+inline const char* kBenchOfficePassword = "bench-office-password";
+inline const char* kBenchWorkerPassword = "bench-worker-password";
+
+double median(std::vector<double> v);
+double percentile(std::vector<double> v, double p);
+long peak_rss_kib();
+
+}  // namespace doorstep::bench
