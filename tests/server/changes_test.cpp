@@ -212,3 +212,36 @@ TEST_CASE("cursors and limits the server did not make are refused with 400") {
   }
   CHECK(s.call("GET", "/v1/sync/changes?limit=99999", "", d.access_token).status == 200);
 }
+
+TEST_CASE("a change written before a case moved still reaches it, within the grace period only") {
+  TestServer s;
+  s.add_worker("sam");
+  s.add_worker("priya");
+  s.add_person("p1", "Dana Whitfield");
+  s.add_case("p1", "c1", "sam");
+  TestDevice sam(s, "sam");
+  sam.pull_all();
+  auto note = [&](const std::string& id, const std::string& hlc) {
+    auto op = sam.op("case_note", id, "create",
+                     {{"case_id", "c1"}, {"body", "written offline"}, {"visibility", "normal"}, {"author", "sam"},
+                      {"state", "final"}, {"written_at", "2026-11-25T09:00:00Z"}});
+    op["hlc"] = hlc;
+    return op;
+  };
+  const std::string before = hlc_now(sam.device_id, -60'000);  // a minute before the handover
+  s.office("POST", "/v1/office/cases/c1/allocate", {{"worker", "priya"}});
+  auto r = sam.push(json::array({note("n-before", before), note("n-after", hlc_now(sam.device_id))}));
+  REQUIRE(r.status == 200);
+  CHECK(r.json["results"][0]["outcome"] == "applied");
+  CHECK(r.json["results"][1]["outcome"] == "rejected");
+  CHECK(s.office("GET", "/v1/office/cases/c1")["record"]["fields"]["worker"] == "priya");
+
+  // Long after the handover, a clock that says "before" is no longer believed.
+  {
+    auto db = s.hub().pool().lease();
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("UPDATE revocation SET at_ms = at_ms - ?", {std::int64_t{15} * 24 * 3600 * 1000}).ok());
+  }
+  auto late = sam.push(json::array({note("n-ancient", hlc_now(sam.device_id, -16ll * 24 * 3600 * 1000))}));
+  CHECK(late.json["results"][0]["outcome"] == "rejected");
+}

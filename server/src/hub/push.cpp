@@ -46,14 +46,19 @@ std::optional<OperationResult> result_from_text(const std::string& text) {
 // Changes a worker made on a device while a case was still theirs reach the case even
 // when they arrive after the office handed it to someone else: the worker's writing
 // must not be lost. "While it was theirs" = the operation's (clamped) clock is before
-// the revocation's server time.
+// the revocation's server time. A device's clock is its own word, so this holds only
+// for kLateWriteGraceMs after the handover: a device that stays away longer has long
+// been locked by its offline lease.
+constexpr std::int64_t kLateWriteGraceMs = 14ll * 24 * 3600 * 1000;
+
 Result<bool> written_before_handover(Hub& hub, SqlBackend& db, const AccessClaims& caller, const Operation& op,
                                      const std::string& case_id) {
   if (case_id.empty()) return false;
-  auto clock = Hlc::decode(protocol::clamp_hlc(op.hlc, hub.clock().now_ms(), protocol::kMaxClockAheadMs));
+  const std::int64_t now = hub.clock().now_ms();
+  auto clock = Hlc::decode(protocol::clamp_hlc(op.hlc, now, protocol::kMaxClockAheadMs));
   if (!clock) return false;
-  auto rows = db.query("SELECT 1 FROM revocation WHERE worker = ? AND case_id = ? AND at_ms > ?",
-                       {caller.user, case_id, clock->millis});
+  auto rows = db.query("SELECT 1 FROM revocation WHERE worker = ? AND case_id = ? AND at_ms > ? AND at_ms >= ?",
+                       {caller.user, case_id, clock->millis, now - kLateWriteGraceMs});
   if (!rows) return rows.error();
   return !rows->empty();
 }
