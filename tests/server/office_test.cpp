@@ -198,3 +198,25 @@ TEST_CASE("healthz and metrics") {
   // No ids in route labels.
   CHECK(m.body.find("c1") == std::string::npos);
 }
+
+TEST_CASE("a delete refused because of a concurrent edit can be allowed by the office") {
+  TestServer s;
+  s.add_worker("sam");
+  s.add_person("p1", "Dana Whitfield");
+  s.add_case("p1", "c1", "sam");
+  s.add_visit("v1", "c1", "2026-12-01T10:00:00Z");
+  TestDevice a(s, "sam"), b(s, "sam");
+  const auto base = s.office("GET", "/v1/office/visits/v1")["record"]["rev"].get<std::int64_t>();
+  REQUIRE(b.push(json::array({b.op("visit", "v1", "update", {{"purpose", "edited"}}, base)})).status == 200);
+  auto del = a.push(json::array({a.op("visit", "v1", "delete", json::object(), base)}));
+  REQUIRE(del.status == 200);
+  CHECK(del.json["results"][0]["outcome"] == "conflict");
+  CHECK(s.office("GET", "/v1/office/visits/v1")["record"]["deleted"] == false);  // the edit is kept
+  auto open = s.office("GET", "/v1/office/conflicts?open=1")["conflicts"];
+  REQUIRE(open.size() == 1);
+  CHECK(open[0]["fields"]["field"] == "deleted");
+  s.office("POST", "/v1/office/conflicts/" + open[0]["id"].get<std::string>() + "/resolve", {{"resolution", "other"}});
+  auto v = s.office("GET", "/v1/office/visits/v1")["record"];
+  CHECK(v["deleted"] == true);
+  CHECK(v["fields"]["purpose"] == "edited");
+}

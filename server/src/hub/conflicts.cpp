@@ -85,7 +85,9 @@ Result<Record> Conflicts::resolve(const std::string& conflict_id, const std::str
     if (other.is_discarded())
       return make_error(ErrorDomain::store, ErrorCode::corrupt, "the conflict's other value is damaged");
     if (field == "deleted") {
-      auto done = set_deleted_by_office(hub_, db, type, id, other.is_boolean() && other.get<bool>(), by);
+      // The merge keeps a refused delete as 0 (kept) / 1 (other).
+      const bool deleted = other.is_boolean() ? other.get<bool>() : other.is_number() && other.get<double>() != 0;
+      auto done = set_deleted_by_office(hub_, db, type, id, deleted, by);
       if (!done) return done.error();
     } else {
       auto done = write_office_change(hub_, db, type, id, json{{field, other}}, by, OfficeWrite::update);
