@@ -85,9 +85,15 @@ void HlcClock::observe(const Hlc& remote, std::int64_t max_ahead_ms) {
 
 std::string new_uuid() {
   crypto_ready();
+  // Version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids made
+  // one after another sort together, so every index keyed by id (notes, the timeline,
+  // the server's record table) appends instead of writing all over the tree: far
+  // fewer pages to encrypt per insert.
   unsigned char b[16];
   randombytes_buf(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  const auto ms = static_cast<std::uint64_t>(SystemClock::instance().now_ms());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   char out[37];
   std::snprintf(out, sizeof out,

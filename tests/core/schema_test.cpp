@@ -409,16 +409,24 @@ TEST_CASE("timestamps parse and print one canonical UTC form", "[schema][time]")
   }
 }
 
-TEST_CASE("new ids are version-4 UUIDs, and is_uuid accepts only canonical ones", "[schema][ids]") {
+TEST_CASE("new ids are version-7 UUIDs, time-ordered, and is_uuid accepts only canonical ones", "[schema][ids]") {
   std::set<std::string> seen;
+  std::string previous_ms;
   for (int i = 0; i < 2000; ++i) {
     const std::string u = new_uuid();
     INFO(u);
     REQUIRE(is_uuid(u));
-    CHECK(u[14] == '4');
+    CHECK(u[14] == '7');
     CHECK(std::string("89ab").find(u[19]) != std::string::npos);
     CHECK(seen.insert(u).second);
+    // The first 48 bits are the creation millisecond, so ids made later sort later.
+    const std::string ms = u.substr(0, 8) + u.substr(9, 4);
+    CHECK(ms >= previous_ms);
+    previous_ms = ms;
   }
+  const auto now_ms = static_cast<unsigned long long>(SystemClock::instance().now_ms());
+  CHECK(std::stoull(previous_ms, nullptr, 16) <= now_ms);
+  CHECK(std::stoull(previous_ms, nullptr, 16) + 5000 > now_ms);
   CHECK(is_uuid("123e4567-e89b-42d3-a456-426614174000"));
   for (const char* bad : {"", "123e4567e89b42d3a456426614174000", "123E4567-E89B-42D3-A456-426614174000",
                           "123e4567-e89b-42d3-a456-42661417400", "123e4567-e89b-42d3-a456-4266141740000",

@@ -43,7 +43,7 @@ class HlcClock {
   Hlc last_;
 };
 
-// A random version-4 UUID in canonical lower-case text form.
+// A new version-7 UUID (time-ordered, 74 random bits) in canonical lower-case text form.
 std::string new_uuid();
 // True for canonical 8-4-4-4-12 hex UUID text.
 bool is_uuid(const std::string& text);
