@@ -56,7 +56,8 @@ int sync(Context& ctx) {
   std::string h = "Synced: sent " + std::to_string(r->pushed) + " changes (" + std::to_string(r->conflicts) +
                   " with conflicts, " + std::to_string(r->rejected) + " refused and quarantined), received " +
                   std::to_string(r->pulled) + " records";
-  if (r->purged) h += ", removed " + std::to_string(r->purged) + " cases no longer yours";
+  if (r->purged)
+    h += ", removed " + std::to_string(r->purged) + (r->purged == 1 ? " case" : " cases") + " no longer yours";
   if (r->blobs_up || r->blobs_down)
     h += ", photos up " + std::to_string(r->blobs_up) + " / down " + std::to_string(r->blobs_down);
   return ctx.done(summary_json(*r), h + ".");
