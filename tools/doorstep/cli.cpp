@@ -142,6 +142,13 @@ nlohmann::json record_json(const Record& r) {
   return j;
 }
 
+Result<std::optional<Place>> place_from(const std::optional<double>& lat, const std::optional<double>& lon,
+                                        const std::optional<double>& accuracy) {
+  if (lat.has_value() != lon.has_value()) return usage("give both --lat and --lon, or neither");
+  if (!lat) return std::optional<Place>{};
+  return std::optional<Place>(Place{*lat, *lon, accuracy});
+}
+
 std::string short_time(const std::string& ts) {
   if (ts.size() < 16) return ts;
   return ts.substr(0, 10) + " " + ts.substr(11, 5);

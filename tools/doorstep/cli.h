@@ -15,6 +15,7 @@
 #include "doorstep/core/result.h"
 #include "doorstep/core/secure_key.h"
 #include "doorstep/core/store.h"
+#include "doorstep/core/visits.h"
 
 namespace doorstep::cli {
 
@@ -47,6 +48,21 @@ Result<SecretString> read_secret(const char* env_var, const std::string& prompt,
 // Reads all of standard input up to max_bytes (too_large beyond), dropping one
 // trailing newline.
 Result<std::string> read_stdin_text(std::size_t max_bytes);
+
+// A command body that needs the unlocked store: opens it (PIN from the environment or
+// a prompt), runs action, and closes it (zeroing its key) when the command returns.
+template <typename F>
+std::function<int()> with_store(Context& ctx, F action) {
+  return [&ctx, action] {
+    auto store = ctx.open_store();
+    if (!store) return ctx.fail(store.error());
+    return action(**store);
+  };
+}
+
+// --lat/--lon/--accuracy as a place: both or neither of lat and lon.
+Result<std::optional<Place>> place_from(const std::optional<double>& lat, const std::optional<double>& lon,
+                                        const std::optional<double>& accuracy);
 
 nlohmann::json record_json(const Record& r);
 nlohmann::json error_json(const Error& e);

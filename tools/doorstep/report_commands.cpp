@@ -11,16 +11,6 @@ struct ReportArgs {
   std::optional<double> lat, lon, accuracy;
   std::vector<std::string> photos;
 };
-
-template <typename F>
-std::function<int()> with_store(Context& ctx, F action) {
-  return [&ctx, action] {
-    auto store = ctx.open_store();
-    if (!store) return ctx.fail(store.error());
-    return action(**store);
-  };
-}
-
 }  // namespace
 
 void add_report_commands(CLI::App& app, Context& ctx) {
@@ -46,9 +36,9 @@ void add_report_commands(CLI::App& app, Context& ctx) {
       in.address = a->address;
       in.priority = a->priority;
       in.case_id = a->case_id;
-      if (a->lat.has_value() != a->lon.has_value())
-        return ctx.fail(make_error(ErrorDomain::input, ErrorCode::invalid_argument, "give both --lat and --lon, or neither"));
-      if (a->lat) in.place = Place{*a->lat, *a->lon, a->accuracy};
+      auto place = place_from(a->lat, a->lon, a->accuracy);
+      if (!place) return ctx.fail(place.error());
+      in.place = *place;
       for (const auto& p : a->photos) in.photos.emplace_back(p);
       auto r = FieldReports(s).create(in);
       if (!r) return ctx.fail(r.error());

@@ -27,16 +27,6 @@ int visit_result(Context& ctx, const Result<Record>& r) {
   if (!r) return ctx.fail(r.error());
   return ctx.done(record_json(*r), visit_line(*r));
 }
-
-template <typename F>
-std::function<int()> with_store(Context& ctx, F action) {
-  return [&ctx, action] {
-    auto store = ctx.open_store();
-    if (!store) return ctx.fail(store.error());
-    return action(**store);
-  };
-}
-
 }  // namespace
 
 void add_visit_commands(CLI::App& app, Context& ctx) {
@@ -104,9 +94,9 @@ void add_visit_commands(CLI::App& app, Context& ctx) {
       VisitCheckIn c;
       c.expected_end = a->expected_end;
       c.at = a->at;
-      if (a->lat.has_value() != a->lon.has_value())
-        return ctx.fail(make_error(ErrorDomain::input, ErrorCode::invalid_argument, "give both --lat and --lon, or neither"));
-      if (a->lat) c.place = Place{*a->lat, *a->lon, a->accuracy};
+      auto place = place_from(a->lat, a->lon, a->accuracy);
+      if (!place) return ctx.fail(place.error());
+      c.place = *place;
       return visit_result(ctx, Visits(s).check_in(a->id, c));
     });
   });

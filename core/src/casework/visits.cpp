@@ -157,14 +157,7 @@ Result<std::vector<Record>> Visits::between(const std::string& from_text, const 
                                       "ORDER BY planned_start, id");
   if (!st) return st.error();
   (*st)->bind(1, *from).bind(2, *to);
-  std::vector<Record> out;
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(store::row_to_record(rt, **st));
-  }
-  return out;
+  return store::collect_records(rt, **st);
 }
 
 }  // namespace doorstep

@@ -85,12 +85,16 @@ Result<std::vector<Record>> read_records(db::Database& db, const RecordType& rt,
   if (!st) return st.error();
   if (!where_field.empty()) (*st)->bind(1, equals);
   (*st)->bind(2, limit);
+  return collect_records(rt, **st);
+}
+
+Result<std::vector<Record>> collect_records(const RecordType& rt, db::Statement& st) {
   std::vector<Record> out;
   for (;;) {
-    auto row = (*st)->step();
+    auto row = st.step();
     if (!row) return row.error();
     if (!*row) break;
-    out.push_back(row_to_record(rt, **st));
+    out.push_back(row_to_record(rt, st));
   }
   return out;
 }

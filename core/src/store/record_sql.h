@@ -17,6 +17,9 @@ const std::string& column_list(const RecordType& rt);
 // Reads a record from a statement whose first columns are column_list(rt), at offset.
 Record row_to_record(const RecordType& rt, const db::Statement& st, int offset = 0);
 
+// Steps a bound statement whose columns are column_list(rt) and collects every row.
+Result<std::vector<Record>> collect_records(const RecordType& rt, db::Statement& st);
+
 Result<std::optional<Record>> read_record(db::Database& db, const RecordType& rt, const std::string& id);
 Result<std::vector<Record>> read_records(db::Database& db, const RecordType& rt, const std::string& where_field,
                                          const std::string& equals, std::int64_t limit);

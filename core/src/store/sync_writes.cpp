@@ -44,14 +44,7 @@ Result<std::vector<Record>> Store::unsent_audit(std::int64_t limit) {
   auto st = db_->prepare("SELECT " + store::column_list(rt) + " FROM audit_event WHERE rev = 0 ORDER BY rowid LIMIT ?");
   if (!st) return st.error();
   (*st)->bind(1, limit);
-  std::vector<Record> out;
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(store::row_to_record(rt, **st));
-  }
-  return out;
+  return store::collect_records(rt, **st);
 }
 
 Result<std::int64_t> Store::pending_for_case(const std::string& case_id) {

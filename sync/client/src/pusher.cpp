@@ -13,18 +13,6 @@ Error bad_answer(const std::string& why) {
   return make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "the server's push answer is unusable: " + why);
 }
 
-// The cases this device purged and has not yet reported (meta "purged_unreported").
-std::vector<std::string> purged_unreported(Store& store) {
-  std::vector<std::string> out;
-  auto m = store.meta("purged_unreported");
-  if (!m || !*m) return out;
-  auto j = nlohmann::json::parse(**m, nullptr, false);
-  if (j.is_array())
-    for (const auto& c : j)
-      if (c.is_string()) out.push_back(c.get<std::string>());
-  return out;
-}
-
 }  // namespace
 
 Status Pusher::push_all(SyncSummary& summary) {
@@ -33,7 +21,7 @@ Status Pusher::push_all(SyncSummary& summary) {
     if (!ops) return ops.error();
     auto audit = store_.unsent_audit(500);
     if (!audit) return audit.error();
-    auto purged = purged_unreported(store_);
+    auto purged = purge_.unreported();
     if (ops->empty() && audit->empty() && purged.empty()) return {};
 
     protocol::PushRequest req;
@@ -76,14 +64,7 @@ Status Pusher::push_all(SyncSummary& summary) {
         }
       }
       DOORSTEP_TRY(w.mark_audit_sent(audit_ids));
-      if (!purged.empty()) {
-        // Keep any purge recorded after this request was built.
-        auto now = purged_unreported(store_);
-        nlohmann::json rest = nlohmann::json::array();
-        for (const auto& c : now)
-          if (std::find(purged.begin(), purged.end(), c) == purged.end()) rest.push_back(c);
-        DOORSTEP_TRY(w.set_meta("purged_unreported", rest.dump()));
-      }
+      DOORSTEP_TRY(purge_.mark_reported(w, purged));
       return {};
     });
     if (!st.ok()) return st;

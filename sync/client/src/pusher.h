@@ -5,6 +5,7 @@
 #pragma once
 
 #include "blob_transfer.h"
+#include "scope_purge.h"
 #include "doorstep/client/sync_engine.h"
 #include "session.h"
 
@@ -12,8 +13,8 @@ namespace doorstep::client {
 
 class Pusher {
  public:
-  Pusher(Store& store, Session& session, BlobTransfer& blobs, const SyncOptions& options)
-      : store_(store), session_(session), blobs_(blobs), options_(options) {}
+  Pusher(Store& store, Session& session, BlobTransfer& blobs, ScopePurge& purge, const SyncOptions& options)
+      : store_(store), session_(session), blobs_(blobs), purge_(purge), options_(options) {}
 
   // Pushes until the outbox and unsent audit events are empty.
   Status push_all(SyncSummary& summary);
@@ -22,6 +23,7 @@ class Pusher {
   Store& store_;
   Session& session_;
   BlobTransfer& blobs_;
+  ScopePurge& purge_;
   const SyncOptions& options_;
 };
 

@@ -25,6 +25,16 @@ Status ScopePurge::set_list(Writer& w, const std::string& key, const std::vector
 
 std::vector<std::string> ScopePurge::deferred() { return get_list("revoked_pending"); }
 
+Status ScopePurge::mark_reported(Writer& w, const std::vector<std::string>& sent) {
+  if (sent.empty()) return {};
+  // Keeps any purge recorded after the report was built.
+  auto rest = get_list("purged_unreported");
+  rest.erase(std::remove_if(rest.begin(), rest.end(),
+                            [&](const std::string& c) { return std::find(sent.begin(), sent.end(), c) != sent.end(); }),
+             rest.end());
+  return set_list(w, "purged_unreported", rest);
+}
+
 Status ScopePurge::on_revoke(Writer& w, const std::string& case_id, std::vector<std::string>* blobs, bool* purged) {
   *purged = false;
   auto pending = store_.pending_for_case(case_id);

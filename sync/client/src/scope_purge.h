@@ -21,6 +21,9 @@ class ScopePurge {
   // Returns how many were purged.
   Result<std::int64_t> purge_deferred();
   std::vector<std::string> deferred();
+  // Purged cases not yet reported to the server, and marking some as reported.
+  std::vector<std::string> unreported() { return get_list("purged_unreported"); }
+  Status mark_reported(Writer& w, const std::vector<std::string>& sent);
 
   // Deletes blob files after the transaction that dropped their records committed.
   void delete_blobs(const std::vector<std::string>& shas);

@@ -25,7 +25,7 @@ Result<SyncSummary> SyncEngine::sync_once() {
   Session session(store_, transport_);
   BlobTransfer blobs(store_, session);
   ScopePurge purge(store_);
-  Pusher pusher(store_, session, blobs, options_);
+  Pusher pusher(store_, session, blobs, purge, options_);
   Puller puller(store_, session, purge, options_);
 
   auto run = [&]() -> Status {
