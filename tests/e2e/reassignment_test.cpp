@@ -38,6 +38,8 @@ TEST_CASE("reassignment: the unsent note is kept, the old device is emptied, the
   // Offline, sam writes one more note; meanwhile the office reassigns the case.
   auto unsent = CaseNotes(old_device.store()).add({"c1", "CANARY-unsent-note-7733"});
   REQUIRE(unsent.ok());
+  auto draft = CaseNotes(old_device.store()).save_draft({"c1", "CANARY-unfinished-draft-9911"});
+  REQUIRE(draft.ok());
   hub.office("POST", "/v1/office/cases/c1/allocate", {{"worker", "priya"}});
 
   auto r = old_device.sync();
@@ -54,13 +56,21 @@ TEST_CASE("reassignment: the unsent note is kept, the old device is emptied, the
   CHECK_FALSE(s.blobs().contains(sha));
   CHECK(s.get("case", "c2")->has_value());  // the other case stays
   CHECK(s.outbox()->empty());
+  // The unfinished draft never reached the server: its text stays, in the quarantine,
+  // with the reason, rather than vanishing with the case.
+  auto q = s.list("quarantine");
+  REQUIRE(q.ok());
+  REQUIRE(q->size() == 1);
+  CHECK(q->front().text("record_id") == draft->id);
+  CHECK(q->front().text("operation").find("CANARY-unfinished-draft-9911") != std::string::npos);
+  CHECK(q->front().text("reason").find("left your caseload") != std::string::npos);
 
   // Nothing of the case is readable in any of the old device's files.
   old_device.close();
   for (const auto& f : test::files_under(old_device.dir())) {
     const std::string bytes = test::read_all(f);
     for (const std::string canary : {"CANARY-synced-note-4411", "CANARY-unsent-note-7733", "CANARY-photo-pixels-5522",
-                                     "Canary Personname"}) {
+                                     "CANARY-unfinished-draft-9911", "Canary Personname"}) {
       INFO(f << " holds " << canary);
       CHECK(bytes.find(canary) == std::string::npos);
       CHECK(bytes.find(test::utf16le(canary)) == std::string::npos);

@@ -5,6 +5,7 @@
 
 #include "../db/database.h"
 #include "doorstep/core/json_fields.h"
+#include "doorstep/core/record.h"
 #include "doorstep/core/store.h"
 #include "record_sql.h"
 
@@ -169,8 +170,33 @@ Result<std::vector<std::string>> Writer::purge_case(const std::string& case_id) 
   if (!prow) return prow.error();
   std::string person_id = *prow ? (*person)->text(0) : "";
   (*person)->reset();
-  // Children first (explicitly: foreign keys are deferred, so cascades would run only
-  // at commit), then the case, then the person if no other case needs them.
+  // A draft never left the device, so the server cannot hand it to anyone: its text
+  // moves to the quarantine (with the reason) instead of disappearing with the case.
+  {
+    const RecordType& notes = *find_record_type("case_note");
+    auto drafts = db.prepare("SELECT " + store::column_list(notes) + " FROM case_note WHERE case_id = ? AND state = 'draft'");
+    if (!drafts) return drafts.error();
+    (*drafts)->bind(1, case_id);
+    auto list = store::collect_records(notes, **drafts);
+    if (!list) return list.error();
+    for (const auto& d : *list) {
+      Record q;
+      q.type = "quarantine";
+      q.id = d.id;
+      q.hlc = store_.hlc_clock().now().encode();
+      nlohmann::json op = {{"record_type", "case_note"}, {"record_id", d.id}, {"action", "draft"},
+                           {"fields", nlohmann::json::parse(fields_to_json(d.fields), nullptr, false)}};
+      q.fields = {{"op_id", d.id},
+                  {"record_type", std::string("case_note")},
+                  {"record_id", d.id},
+                  {"operation", op.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+                  {"reason", std::string("an unfinished draft on a case that has left your caseload; "
+                                         "its text is kept here for you to pass on")},
+                  {"quarantined_at", format_timestamp(store_.clock().now_ms())}};
+      DOORSTEP_TRY(put_base(q));
+    }
+  }
+  // Children first, then the case, then the person if no other case needs them.
   for (const auto& rt : record_types()) {
     if (rt.case_field.empty()) continue;
     auto del = db.prepare("DELETE FROM " + std::string(rt.table) + " WHERE " + std::string(rt.case_field) + " = ?");
@@ -187,6 +213,24 @@ Result<std::vector<std::string>> Writer::purge_case(const std::string& case_id) 
       auto del_person = db.prepare("DELETE FROM person WHERE id = ?");
       if (!del_person) return del_person.error();
       DOORSTEP_TRY((*del_person)->bind(1, person_id).run());
+      // What belongs to the person rather than to a case goes with them: conflicts
+      // about their details (which hold old names, addresses, phone numbers) and
+      // attachments owned by the person.
+      auto del_conflicts = db.prepare("DELETE FROM conflict WHERE record_type = 'person' AND record_id = ?");
+      if (!del_conflicts) return del_conflicts.error();
+      DOORSTEP_TRY((*del_conflicts)->bind(1, person_id).run());
+      auto person_blobs = db.prepare("SELECT DISTINCT sha256 FROM attachment WHERE owner_type = 'person' AND owner_id = ?");
+      if (!person_blobs) return person_blobs.error();
+      (*person_blobs)->bind(1, person_id);
+      for (;;) {
+        auto row = (*person_blobs)->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        shas.push_back((*person_blobs)->text(0));
+      }
+      auto del_attachments = db.prepare("DELETE FROM attachment WHERE owner_type = 'person' AND owner_id = ?");
+      if (!del_attachments) return del_attachments.error();
+      DOORSTEP_TRY((*del_attachments)->bind(1, person_id).run());
     }
   }
   DOORSTEP_TRY(audit("purged", "case", case_id));

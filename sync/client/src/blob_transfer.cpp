@@ -13,8 +13,10 @@ Result<std::int64_t> BlobTransfer::upload(const std::string& sha, std::int64_t s
   auto status = session_.call_json({"GET", "/v1/blobs/" + sha + "/status", "", {}});
   std::int64_t received = 0;
   if (status) {
-    if (status->value("complete", false)) return std::int64_t{0};
-    received = status->value("received", std::int64_t{0});
+    const auto& j = *status;
+    if (!j.is_object()) return make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "malformed blob status");
+    if (j.contains("complete") && j["complete"].is_boolean() && j["complete"].get<bool>()) return std::int64_t{0};
+    if (j.contains("received") && j["received"].is_number_integer()) received = j["received"].get<std::int64_t>();
   } else if (status.error().code != ErrorCode::not_found) {
     return status.error();
   }
@@ -42,6 +44,9 @@ Result<std::int64_t> BlobTransfer::upload(const std::string& sha, std::int64_t s
     return {};
   });
   if (!st.ok()) return st.error();
+  if (offset != size || !piece.empty())
+    return make_error(ErrorDomain::store, ErrorCode::corrupt,
+                      "attachment " + sha.substr(0, 12) + " does not have the size its record states");
   return sent;
 }
 
@@ -55,11 +60,18 @@ Result<std::int64_t> BlobTransfer::fetch_missing(std::int64_t* bytes) {
     if (a.integer("size_bytes").value_or(0) > protocol::kMaxBlobBytes) continue;  // too big to prefetch
     auto r = session_.call({"GET", "/v1/blobs/" + sha, "", {}});
     if (!r) {
-      if (r.error().code == ErrorCode::not_found) continue;  // not uploaded yet by its author
-      return r.error();
+      // No connection or credentials: stop the pass. Anything else concerns this blob
+      // only (not uploaded yet by its author, refused, damaged): try it next time.
+      if (r.error().code == ErrorCode::unavailable || r.error().code == ErrorCode::unauthorised ||
+          r.error().code == ErrorCode::erased)
+        return r.error();
+      continue;
     }
     auto stored = store_.blobs().import_bytes(r->body, sha);
-    if (!stored) return stored.error();
+    if (!stored) {
+      if (stored.error().code == ErrorCode::corrupt) continue;  // wrong content: discarded, fetched again later
+      return stored.error();
+    }
     if (bytes) *bytes += static_cast<std::int64_t>(r->body.size());
     ++fetched;
   }

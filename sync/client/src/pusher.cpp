@@ -25,18 +25,36 @@ Status Pusher::push_all(SyncSummary& summary) {
     if (ops->empty() && audit->empty() && purged.empty()) return {};
 
     protocol::PushRequest req;
+    std::vector<std::pair<std::int64_t, std::string>> unsendable;  // seq, reason
     for (const auto& o : *ops) {
       if (o.record_type == "attachment" && o.action == "create") {
         auto a = store_.get("attachment", o.record_id);
         if (a && *a && store_.blobs().contains((*a)->text("sha256"))) {
           auto up = blobs_.upload((*a)->text("sha256"), (*a)->integer("size_bytes").value_or(0));
-          if (!up) return up.error();
+          if (!up) {
+            const ErrorCode c = up.error().code;
+            if (c == ErrorCode::unavailable || c == ErrorCode::unauthorised || c == ErrorCode::erased)
+              return up.error();
+            // This attachment cannot go up (damaged on the device, refused by the
+            // server): quarantine its operation with the reason and send the rest.
+            unsendable.emplace_back(o.seq, "the photo could not be sent: " + up.error().message);
+            continue;
+          }
           if (*up > 0) ++summary.blobs_up;
         }
       }
       auto fields = nlohmann::json::parse(o.fields, nullptr, false);
       if (!fields.is_object()) fields = nlohmann::json::object();
       req.operations.push_back({o.seq, o.op_id, o.record_type, o.record_id, o.action, o.base_rev, fields, o.hlc});
+    }
+    if (!unsendable.empty()) {
+      auto q = store_.write([&](Writer& w) -> Status {
+        for (const auto& [seq, why] : unsendable) DOORSTEP_TRY(w.quarantine(seq, why));
+        return {};
+      });
+      if (!q.ok()) return q;
+      summary.rejected += static_cast<std::int64_t>(unsendable.size());
+      if (req.operations.empty() && audit->empty() && purged.empty()) continue;
     }
     req.audit_events = *audit;
     req.purged_cases = purged;

@@ -37,6 +37,11 @@ Status ScopePurge::mark_reported(Writer& w, const std::vector<std::string>& sent
 
 Status ScopePurge::on_revoke(Writer& w, const std::string& case_id, std::vector<std::string>* blobs, bool* purged) {
   *purged = false;
+  // A revocation of a case this device never held (a first sync lists every case the
+  // worker lost) has nothing to purge and nothing to report.
+  auto held = store_.get("case", case_id);
+  if (!held) return held.error();
+  if (!*held) return {};
   auto pending = store_.pending_for_case(case_id);
   if (!pending) return pending.error();
   if (*pending > 0) {

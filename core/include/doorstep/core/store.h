@@ -195,7 +195,9 @@ class Writer {
   // record keeps the worker's change so nothing they wrote is lost.
   Status quarantine(std::int64_t seq, const std::string& reason);
   // Deletes the case and every row that belongs to it (notes, visits, tasks,
-  // completions, reports, attachments, conflicts), then people left with no case.
+  // completions, reports, attachments, conflicts), then people left with no case and
+  // their own conflicts and attachments. Unfinished drafts on the case move to the
+  // quarantine with a reason: they never reached the server, so they must not vanish.
   // Returns the SHA-256 of attachments no longer referenced, whose blob files the
   // caller deletes after commit. Refused while the case has pending operations.
   Result<std::vector<std::string>> purge_case(const std::string& case_id);
