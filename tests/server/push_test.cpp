@@ -226,3 +226,18 @@ TEST_CASE("purged cases are recorded for the office once") {
   for (const auto& e : events) purged += e["action"] == "purged";
   CHECK(purged == 1);
 }
+
+TEST_CASE("a change whose clock names another device is refused") {
+  // The merge does not count a device's own earlier changes as concurrent with its
+  // later ones; a clock borrowing another device's id could overwrite that device's
+  // change without a conflict.
+  OneCase t;
+  TestDevice d(t.s, "sam");
+  json op = d.op("visit", "v1", "update", {{"purpose", "borrowed clock"}}, t.rev_of("visits", "v1"));
+  op["hlc"] = hlc_now("someone-elses-device");
+  auto r = d.push(json::array({op}));
+  REQUIRE(r.status == 200);
+  CHECK(r.json["results"][0]["outcome"] == "rejected");
+  CHECK(r.json["results"][0]["reason"].get<std::string>().find("clock") != std::string::npos);
+  CHECK(t.record("visits", "v1")["fields"]["purpose"] == "statutory visit");
+}

@@ -69,6 +69,11 @@ Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& 
   const RecordType* rt = find_record_type(op.record_type);
   if (rt == nullptr) return rejected(op, "unknown record type");
   if (op.record_type == "audit_event") return rejected(op, "audit events travel in audit_events, not as operations");
+  // The merge treats a device's own earlier changes as not concurrent with its later
+  // ones, by the device named in the clock: a clock naming another device could make
+  // a change silently overwrite that device's.
+  if (auto clock = Hlc::decode(op.hlc); !clock || clock->device != caller.device_id)
+    return rejected(op, "the change's clock does not name this device");
   if (op.action == "delete" && (op.record_type == "case" || op.record_type == "person"))
     return rejected(op, "only the office can close a case or remove a person");
 
