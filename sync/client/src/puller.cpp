@@ -38,6 +38,7 @@ Status Puller::pull_all(SyncSummary& summary) {
         if (e.record) {
           if (e.record->type == "quarantine") continue;  // local-only; never from a server
           DOORSTEP_TRY(w.apply_server_state(*e.record));
+          if (e.record->type == "case") DOORSTEP_TRY(purge_.on_case_received(w, e.record->id));
           ++applied;
         } else {
           ++revoked;

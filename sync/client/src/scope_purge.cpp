@@ -59,6 +59,14 @@ Status ScopePurge::on_revoke(Writer& w, const std::string& case_id, std::vector<
   return {};
 }
 
+Status ScopePurge::on_case_received(Writer& w, const std::string& case_id) {
+  auto list = get_list("revoked_pending");
+  auto it = std::find(list.begin(), list.end(), case_id);
+  if (it == list.end()) return {};
+  list.erase(it);
+  return set_list(w, "revoked_pending", list);
+}
+
 Result<std::int64_t> ScopePurge::purge_deferred() {
   std::int64_t n = 0;
   for (const auto& case_id : deferred()) {

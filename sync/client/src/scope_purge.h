@@ -17,6 +17,9 @@ class ScopePurge {
   // Inside a pull page's transaction: purges now, or defers when changes are unsent.
   // Blob hashes to delete after commit are appended to *blobs.
   Status on_revoke(Writer& w, const std::string& case_id, std::vector<std::string>* blobs, bool* purged);
+  // The case arrived again in the feed (handed back to this worker): a purge still
+  // waiting for it is dropped.
+  Status on_case_received(Writer& w, const std::string& case_id);
   // After a push: purges deferred cases whose operations have all left the outbox.
   // Returns how many were purged.
   Result<std::int64_t> purge_deferred();
