@@ -41,7 +41,7 @@ std::string stamps_to_text(const protocol::ServerRecord& r) {
       -1, ' ', false, json::error_handler_t::replace);
 }
 
-Result<StoredRecord> row_to_stored(const SqlRow& row) {
+Result<StoredRecord> row_to_stored(const SqlRow& row, bool with_stamps) {
   StoredRecord out;
   Record& r = out.state.record;
   r.type = row.text(0);
@@ -64,11 +64,13 @@ Result<StoredRecord> row_to_stored(const SqlRow& row) {
     if (!v) return damaged("field " + name);
     r.fields[name] = std::move(*v);
   }
-  const json stamps = json::parse(row.text(6), nullptr, false);
-  if (!stamps.is_object()) return damaged("stamps");
-  if (stamps.contains("fields") && stamps["fields"].is_object())
-    for (const auto& [name, s] : stamps["fields"].items()) out.state.stamps[name] = stamp_from(s);
-  if (stamps.contains("deleted")) out.state.deleted_stamp = stamp_from(stamps["deleted"]);
+  if (with_stamps) {
+    const json stamps = json::parse(row.text(6), nullptr, false);
+    if (!stamps.is_object()) return damaged("stamps");
+    if (stamps.contains("fields") && stamps["fields"].is_object())
+      for (const auto& [name, s] : stamps["fields"].items()) out.state.stamps[name] = stamp_from(s);
+    if (stamps.contains("deleted")) out.state.deleted_stamp = stamp_from(stamps["deleted"]);
+  }
   out.scope.case_id = row.text(7);
   out.scope.person_id = row.text(8);
   out.scope.worker = row.text(9);

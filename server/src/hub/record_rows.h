@@ -22,7 +22,9 @@ struct StoredRecord {
 
 // The columns of record, in the order row_to_stored() reads them.
 extern const char* const kRecordColumns;
-Result<StoredRecord> row_to_stored(const SqlRow& row);
+// with_stamps = false skips parsing the per-field stamps (the changes feed sends
+// states only); the stamps of the result are then empty.
+Result<StoredRecord> row_to_stored(const SqlRow& row, bool with_stamps = true);
 
 Result<std::optional<StoredRecord>> load_record(SqlBackend& db, const std::string& type, const std::string& id);
 // Writes the state (update, else insert) with its scope columns. The caller has set
