@@ -9,6 +9,7 @@
 #include "doorstep/core/case_notes.h"
 #include "doorstep/core/caseload.h"
 #include "doorstep/core/loader.h"
+#include "doorstep/core/timeline.h"
 #include "temp_store.h"
 
 using namespace doorstep;
@@ -277,3 +278,56 @@ TEST_CASE("fts_query turns text into prefix terms and drops operators", "[caselo
   CHECK(fts_query("*^:'\"") == "");
 }
 
+
+namespace {
+
+Record note_record(const std::string& id, const std::string& case_id, const std::string& body) {
+  return Record{"case_note", id, 1, "", false,
+                {{"case_id", case_id}, {"body", body}, {"visibility", "normal"}, {"author", "sam"},
+                 {"state", "final"}, {"written_at", "2026-11-20T10:00:00.000Z"}}};
+}
+
+bool on_timeline(Store& store, const std::string& person_id, const std::string& note_id) {
+  auto page = Timeline(store).page(person_id, "", 200);
+  if (!page && page.error().code == ErrorCode::not_found) return false;  // the person left with the case
+  REQUIRE(page.ok());
+  for (const auto& e : page->entries)
+    if (e.id == note_id) return true;
+  return false;
+}
+
+}  // namespace
+
+// Search and the timeline are indexed once per write, not per row (derived_index.cpp):
+// these are the cases where a row could slip past that catch-up.
+TEST_CASE("a note is searchable and on the timeline however it arrived", "[caseload][index]") {
+  Fixture f;
+  Caseload caseload(*f.store);
+
+  INFO("a note written and then corrected in the same transaction is found by its final words only");
+  REQUIRE(f.store->write([](Writer& w) -> Status {
+    DOORSTEP_TRY(w.put_base(note_record("n-edit", "c1", "first draft mentions pelican")));
+    return w.put_base(note_record("n-edit", "c1", "corrected text mentions walrus"));
+  }).ok());
+  CHECK(case_ids(caseload, "walrus") == Ids{"c1"});
+  CHECK(case_ids(caseload, "pelican").empty());
+  CHECK(on_timeline(*f.store, "p1", "n-edit"));
+
+  INFO("the newest notes leave with a purged case; a note written next reuses their row numbers");
+  REQUIRE(f.store->write([](Writer& w) -> Status { return w.put_base(note_record("n-gone", "c2", "heron")); }).ok());
+  REQUIRE(f.store->write([](Writer& w) -> Status { auto r = w.purge_case("c2");
+    return r ? Status{} : Status{r.error()}; }).ok());
+  CHECK(case_ids(caseload, "heron").empty());
+  REQUIRE(f.store->write([](Writer& w) -> Status { return w.put_base(note_record("n-after", "c3", "kingfisher")); }).ok());
+  CHECK(case_ids(caseload, "kingfisher") == Ids{"c3"});
+  CHECK(on_timeline(*f.store, "p3", "n-after"));
+
+  INFO("a note deleted before it was indexed leaves nothing behind");
+  REQUIRE(f.store->write([](Writer& w) -> Status {
+    DOORSTEP_TRY(w.put_base(note_record("n-brief", "c4", "osprey")));
+    auto r = w.purge_case("c4");
+    return r ? Status{} : Status{r.error()};
+  }).ok());
+  CHECK(case_ids(caseload, "osprey").empty());
+  CHECK_FALSE(on_timeline(*f.store, "p4", "n-brief"));
+}

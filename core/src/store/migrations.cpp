@@ -194,12 +194,53 @@ CREATE TRIGGER note_fts_delete BEFORE DELETE ON case_note BEGIN
 END;
 )SQL";
 
-const std::vector<const char*> kMigrations = {kMigration1};
+// Migration 2: the timeline and full-text indexes of newly inserted rows are no longer
+// kept by per-row triggers but caught up once per write transaction, set-based
+// (derived_index.cpp). Per-row triggers cost about 40 us a row, and each trigger opens
+// a statement savepoint at which FTS4 flushes its pending terms as a new segment, so a
+// pulled page of 2,000 notes wrote 2,000 tiny segments. Rows up to
+// meta 'indexed.<table>' are indexed; update and delete triggers still act at once,
+// on indexed rows only. Deleting the highest rows lowers the mark, so a reused rowid
+// is never mistaken for an indexed one.
+#define INDEXED(TABLE) "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed." TABLE "'), 0)"
+#define INDEXED_MARK(TABLE)                                                                      \
+  "INSERT OR REPLACE INTO meta(key, value) SELECT 'indexed." TABLE "', coalesce(max(rowid), 0) FROM " TABLE ";\n" \
+  "CREATE TRIGGER indexed_" TABLE "_delete AFTER DELETE ON " TABLE " BEGIN\n"                          \
+  "  UPDATE meta SET value = (SELECT coalesce(max(rowid), 0) FROM " TABLE ")\n"                     \
+  "  WHERE key = 'indexed." TABLE "' AND CAST(value AS INTEGER) > (SELECT coalesce(max(rowid), 0) FROM " TABLE ");\n" \
+  "END;\n"
+
+const char* kMigration2 = R"SQL(
+DROP TRIGGER timeline_case_note_insert;
+DROP TRIGGER timeline_visit_insert;
+DROP TRIGGER timeline_task_completion_insert;
+DROP TRIGGER timeline_field_report_insert;
+DROP TRIGGER note_fts_insert;
+DROP TRIGGER person_fts_insert;
+DROP TRIGGER note_fts_before_update;
+DROP TRIGGER note_fts_update;
+DROP TRIGGER note_fts_delete;
+CREATE TRIGGER note_fts_before_update BEFORE UPDATE OF body ON case_note
+WHEN old.rowid <= )SQL" INDEXED("case_note") R"SQL( BEGIN
+  DELETE FROM note_fts WHERE docid = old.rowid;
+END;
+CREATE TRIGGER note_fts_update AFTER UPDATE OF body ON case_note
+WHEN new.rowid <= )SQL" INDEXED("case_note") R"SQL( BEGIN
+  INSERT INTO note_fts(docid, body) VALUES (new.rowid, new.body);
+END;
+CREATE TRIGGER note_fts_delete BEFORE DELETE ON case_note
+WHEN old.rowid <= )SQL" INDEXED("case_note") R"SQL( BEGIN
+  DELETE FROM note_fts WHERE docid = old.rowid;
+END;
+)SQL" INDEXED_MARK("case_note") INDEXED_MARK("visit") INDEXED_MARK("task_completion")
+    INDEXED_MARK("field_report") INDEXED_MARK("person");
+
+const std::vector<const char*> kMigrations = {kMigration1, kMigration2};
 
 }  // namespace
 
 Status migrate(db::Database& db) {
-  static_assert(kSchemaVersion == 1, "kMigrations and kSchemaVersion must agree");
+  static_assert(kSchemaVersion == 2, "kMigrations and kSchemaVersion must agree");
   auto v = db.pragma("PRAGMA user_version");
   if (!v) return v.error();
   const int current = std::stoi(v->empty() ? "0" : *v);

@@ -9,6 +9,7 @@
 #include "doorstep/core/json_fields.h"
 #include "doorstep/core/blob_store.h"
 #include "lockout.h"
+#include "derived_index.h"
 #include "migrations.h"
 #include "record_sql.h"
 
@@ -347,6 +348,7 @@ Status Store::write(const std::function<Status(Writer&)>& action) {
     if (!up) st = up.error();
     else st = (*up)->bind(1, hlc_.last().encode()).run();
   }
+  if (st.ok()) st = store::catch_up_derived_indexes(*db_);
   if (st.ok()) st = tx.commit();
   if (!st.ok()) hlc_.restore(before);  // timestamps of a rolled-back action were never used
   return st;
