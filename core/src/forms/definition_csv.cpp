@@ -1,0 +1,226 @@
+// XLSForm sheets saved as CSV -> the sheet model; the column names both formats share.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "forms/answer_types.h"
+#include "forms/csv.h"
+#include "forms/sheets.h"
+
+namespace doorstep::forms {
+namespace {
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == ' ') c = '_';
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// Canonical survey columns and the spellings XLSForm tools also accept.
+const std::map<std::string, std::string, std::less<>>& survey_columns() {
+  static const std::map<std::string, std::string, std::less<>> m = {
+      {"type", "type"}, {"name", "name"}, {"label", "label"}, {"hint", "hint"},
+      {"required", "required"}, {"required_message", "required_message"},
+      {"jr:requiredmsg", "required_message"}, {"relevant", "relevant"},
+      {"relevance", "relevant"}, {"constraint", "constraint"},
+      {"constraint_message", "constraint_message"}, {"jr:constraintmsg", "constraint_message"},
+      {"calculation", "calculation"}, {"calculate", "calculation"}, {"default", "default"},
+      {"read_only", "read_only"}, {"readonly", "read_only"}, {"appearance", "appearance"},
+      {"choice_filter", "choice_filter"}, {"save_to", "save_to"},
+  };
+  return m;
+}
+
+bool translatable(std::string_view base) {
+  return base == "label" || base == "hint" || base == "constraint_message" ||
+         base == "required_message";
+}
+
+}  // namespace
+
+const std::string& SheetRow::get(const std::string& column) const {
+  static const std::string empty;
+  auto it = cells.find(column);
+  return it == cells.end() ? empty : it->second;
+}
+
+std::string canonical_column(std::string_view sheet, std::string_view header, std::string* language) {
+  std::string h = trim(header);
+  std::string base = h, lang;
+  if (auto sep = h.find("::"); sep != std::string::npos) {
+    base = h.substr(0, sep);
+    lang = h.substr(sep + 2);
+  }
+  if (language) *language = lang;
+  std::string key = lower_ascii(base);
+  if (sheet == "survey") {
+    auto it = survey_columns().find(key);
+    if (it == survey_columns().end()) return "";
+    if (!lang.empty() && !translatable(it->second)) return "";
+    return it->second;
+  }
+  if (sheet == "choices") {
+    if (key == "list_name") return "list_name";
+    if (key == "name") return "name";
+    if (key == "label") return "label";
+    return lang.empty() ? h : "";  // extra columns keep their spelling for choice_filter
+  }
+  if (key == "form_id" || key == "id_string") return "form_id";
+  if (key == "version") return "version";
+  if (key == "form_title" || key == "title") return "title";
+  return "";
+}
+
+std::vector<std::string> map_header(std::string_view sheet, const std::vector<std::string>& header,
+                                    std::vector<DefinitionProblem>& warnings,
+                                    std::vector<DefinitionProblem>& problems) {
+  std::vector<std::string> mapping(header.size());
+  std::map<std::string, std::size_t> taken;  // canonical -> header index
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string written = trim(header[i]);
+    if (written.empty()) continue;  // spreadsheets export trailing empty columns
+    std::string lang;
+    std::string canon = canonical_column(sheet, written, &lang);
+    if (canon.empty()) {
+      warnings.push_back({std::string(sheet), 1, written,
+                          "column '" + written + "' is not used by Doorstep and is ignored"});
+      continue;
+    }
+    auto it = taken.find(canon);
+    if (it == taken.end()) {
+      taken[canon] = i;
+      mapping[i] = canon;
+      continue;
+    }
+    std::string other = trim(header[it->second]);
+    bool other_lang = other.find("::") != std::string::npos;
+    if (!lang.empty()) {
+      warnings.push_back({std::string(sheet), 1, written,
+                          "column '" + written + "' is ignored: Doorstep forms use one language ('" +
+                              other + "')"});
+    } else if (other_lang) {
+      // A plain column wins over a language column.
+      warnings.push_back({std::string(sheet), 1, other,
+                          "column '" + other + "' is ignored: Doorstep forms use one language ('" +
+                              written + "')"});
+      mapping[it->second].clear();
+      mapping[i] = canon;
+      it->second = i;
+    } else {
+      problems.push_back({std::string(sheet), 1, written,
+                          "column '" + written + "' appears twice; keep one"});
+    }
+  }
+  return mapping;
+}
+
+namespace {
+
+// One CSV sheet into rows; blank rows are skipped but keep their numbers.
+void read_sheet(std::string_view sheet, std::string_view text, std::vector<SheetRow>& rows,
+                Sheets& out, std::size_t max_rows) {
+  if (!valid_utf8(text)) {
+    out.problems.push_back({std::string(sheet), 0, "", "the sheet is not UTF-8 text; save the CSV as UTF-8"});
+    return;
+  }
+  auto records = read_csv(text, kMaxCellBytes, max_rows + 1);
+  if (!records) {
+    out.problems.push_back({std::string(sheet), 0, "", records.error().message});
+    return;
+  }
+  if (records->empty()) return;
+  auto mapping = map_header(sheet, records->front().fields, out.warnings, out.problems);
+  for (std::size_t r = 1; r < records->size(); ++r) {
+    const auto& fields = (*records)[r].fields;
+    SheetRow row;
+    row.row = static_cast<int>(r + 1);  // a spreadsheet row is a record: header = 1
+    bool extra = false;
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      std::string cell = trim(fields[c]);
+      if (cell.empty()) continue;
+      if (c >= mapping.size()) {
+        extra = true;
+        continue;
+      }
+      if (!mapping[c].empty()) row.cells[mapping[c]] = std::move(cell);
+    }
+    if (extra)
+      out.warnings.push_back({std::string(sheet), row.row, "",
+                              "the row has more cells than the header; the extra cells are ignored"});
+    if (!row.cells.empty()) rows.push_back(std::move(row));
+  }
+}
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  });
+}
+
+}  // namespace
+
+DefinitionLoad load_xlsform_csv(std::string_view survey, std::string_view choices,
+                                std::string_view settings, std::string_view fallback_form_id) {
+  Sheets sheets;
+  if (survey.size() + choices.size() + settings.size() > kMaxDefinitionBytes) {
+    DefinitionLoad load;
+    load.problems.push_back({"", 0, "", "the form is larger than " +
+                                            std::to_string(kMaxDefinitionBytes) + " bytes"});
+    return load;
+  }
+  read_sheet("survey", survey, sheets.survey, sheets, kMaxSurveyRows);
+  read_sheet("choices", choices, sheets.choices, sheets, kMaxChoiceRows);
+  if (!blank(settings)) {
+    sheets.has_settings = true;
+    read_sheet("settings", settings, sheets.settings, sheets, 1);
+  }
+  sheets.fallback_form_id = std::string(fallback_form_id);
+  return build_definition(std::move(sheets));
+}
+
+namespace {
+
+// Reads a whole file; nullopt when it does not exist; a problem when it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& p, std::vector<DefinitionProblem>& problems) {
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec)) return std::nullopt;
+  auto size = std::filesystem::file_size(p, ec);
+  if (ec || size > kMaxDefinitionBytes) {
+    problems.push_back({"", 0, "", p.filename().string() + (ec ? ": cannot be read" : ": too large")});
+    return std::nullopt;
+  }
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (!in && !in.eof()) {
+    problems.push_back({"", 0, "", p.filename().string() + ": cannot be read"});
+    return std::nullopt;
+  }
+  return ss.str();
+}
+
+}  // namespace
+
+DefinitionLoad load_xlsform_dir(const std::filesystem::path& dir) {
+  DefinitionLoad failed;
+  auto survey = read_file(dir / "survey.csv", failed.problems);
+  if (!survey && failed.problems.empty())
+    failed.problems.push_back({"survey", 0, "", "there is no survey.csv in " + dir.string()});
+  auto choices = read_file(dir / "choices.csv", failed.problems);
+  auto settings = read_file(dir / "settings.csv", failed.problems);
+  if (!failed.problems.empty()) return failed;
+  auto name = dir.filename().empty() ? dir.parent_path().filename() : dir.filename();
+  return load_xlsform_csv(*survey, choices.value_or(""), settings.value_or(""), name.string());
+}
+
+}  // namespace doorstep::forms

@@ -1,0 +1,60 @@
+// Private to the forms loader: the sheet model both input formats (JSON, CSV) are read
+// into, and the builder that checks it and makes a FormDefinition. Pure; thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doorstep/core/forms/definition_loader.h"
+
+namespace doorstep::forms {
+
+// One data row: canonical column name -> cell text (trimmed of surrounding spaces).
+struct SheetRow {
+  int row = 0;  // spreadsheet row, header = 1
+  std::map<std::string, std::string> cells;
+  const std::string& get(const std::string& column) const;  // "" when absent
+};
+
+struct Sheets {
+  std::vector<SheetRow> survey, choices, settings;
+  bool has_settings = false;
+  std::string fallback_form_id;  // used when there is no settings sheet
+  std::vector<std::pair<int, std::string>> save_to;  // question index -> save_to as written
+  std::vector<DefinitionProblem> problems, warnings;
+};
+
+// Maps a header as written to its canonical column for `sheet`. Returns "" for a column
+// the sheet does not know (the caller warns and ignores it). In the choices sheet every
+// column is kept (extras serve choice_filter). `label::English (en)` -> "label", and so
+// on for hint, constraint_message and required_message; sets *language to the part after
+// "::" ("" when none).
+std::string canonical_column(std::string_view sheet, std::string_view header, std::string* language);
+
+// Adds `header -> canonical` mappings for one sheet's header, with warnings for unknown
+// columns, extra languages and repeated columns. mapping[i] is "" for an ignored column.
+std::vector<std::string> map_header(std::string_view sheet, const std::vector<std::string>& header,
+                                    std::vector<DefinitionProblem>& warnings,
+                                    std::vector<DefinitionProblem>& problems);
+
+// Checks everything and builds the definition and its evaluation plan.
+DefinitionLoad build_definition(Sheets sheets);
+
+// Internal steps of build_definition (definition_check.cpp): reference, save_to and
+// cycle checks, then the plan. Appends to `problems`.
+void check_references(const FormDefinition& def, std::vector<DefinitionProblem>& problems);
+// save_to as written, by question index: checked against the schema and set on the question.
+void resolve_save_to(FormDefinition& def, const std::vector<std::pair<int, std::string>>& written,
+                     std::vector<DefinitionProblem>& problems);
+void build_plan(FormDefinition& def, std::vector<DefinitionProblem>& problems);
+
+// Rewrites the bare names of a choice_filter (XLSForm: the choice's columns) into
+// ${__choice.<column>} so the one evaluator reads them through the session's scope.
+// Names that are not columns of `list` are reported in *unknown.
+std::string rewrite_choice_filter(std::string_view text, const ChoiceList& list,
+                                  std::vector<std::string>* unknown);
+inline constexpr std::string_view kChoiceColumnPrefix = "__choice.";
+
+}  // namespace doorstep::forms
