@@ -1,0 +1,46 @@
+// SyncWorker: the sync thread's side. Lives on SyncController's QThread, owns that
+// thread's own Store connection (DESIGN.md section 6) and its transport, and runs one
+// SyncEngine pass when asked. Results go back as queued signals; nothing here
+// touches the UI thread's Store or objects. Every method runs on the sync thread.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+#include <atomic>
+#include <memory>
+
+#include "doorstep/client/curl_transport.h"
+#include "doorstep/core/secure_key.h"
+#include "doorstep/core/store.h"
+
+namespace doorstep::app {
+
+class SyncWorker : public QObject {
+  Q_OBJECT
+ public:
+  explicit SyncWorker(StoreOptions options) : options_(options) {}
+  ~SyncWorker() override;
+
+  // Opens the thread's own connection (Argon2id again, off the UI thread). pin is
+  // dropped when this returns. generation tags every signal that follows.
+  void open(const QString& dir, std::shared_ptr<const SecretString> pin, int generation);
+  // Locks and closes the connection (after any pass in progress has ended).
+  void close();
+  // One pass: push, pull, purge, blobs. Emits passFinished.
+  void runPass(int generation);
+
+ signals:
+  void opened(int generation, bool ok, const QString& error);
+  void progress(int generation, const QString& phase, qint64 records);
+  // summary: pushed, conflicts, rejected, pulled, purged, blobs_up, blobs_down;
+  // error_code: 0 on success, else ErrorCode; wiped: the office revoked this device.
+  void passFinished(int generation, int error_code, const QString& message, const QVariantMap& summary, bool wiped);
+
+ private:
+  StoreOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<client::CurlTransport> transport_;
+};
+
+}  // namespace doorstep::app
