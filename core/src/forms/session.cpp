@@ -188,9 +188,10 @@ Result<int> FormSession::add_repeat(std::string_view repeat_name) {
   list.push_back(s_->new_instance());
   int k = static_cast<int>(list.size()) - 1;
   s_->apply_defaults(r, k);
-  std::vector<int> also = s_->members[static_cast<std::size_t>(r)];
-  also.push_back(r);
-  s_->propagate({}, also);
+  // Every member gained an instance: what reads them (sum(), count()) must follow.
+  std::vector<int> members = s_->members[static_cast<std::size_t>(r)];
+  members.push_back(r);
+  s_->propagate(members, members);
   return k + 1;
 }
 
@@ -201,9 +202,10 @@ Status FormSession::remove_repeat(std::string_view repeat_name, int instance) {
   if (instance < 1 || static_cast<std::size_t>(instance) > list.size())
     return not_found("repeat '" + s_->q(r).name + "' has no instance " + std::to_string(instance));
   list.erase(list.begin() + (instance - 1));
-  std::vector<int> also = s_->members[static_cast<std::size_t>(r)];  // positions shift
-  also.push_back(r);
-  s_->propagate({}, also);
+  // Every member lost an instance and later ones moved up (position() changed).
+  std::vector<int> members = s_->members[static_cast<std::size_t>(r)];
+  members.push_back(r);
+  s_->propagate(members, members);
   return {};
 }
 

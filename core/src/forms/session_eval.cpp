@@ -47,6 +47,7 @@ class Scope final : public ExpressionScope {
       return out;
     }
     if (q.repeat < 0 || q.repeat == repeat_) return {field(name)};
+    if (!s_.slot(q.repeat, -1).relevant) return out;
     int n = s_.instances_of(qi);
     out.reserve(static_cast<std::size_t>(n));
     for (int k = 0; k < n; ++k) out.push_back(s_.visible(qi, k));
@@ -85,6 +86,7 @@ bool State::recompute(int qi) {
   for (int k = (q.repeat < 0 ? -1 : 0); k < (q.repeat < 0 ? 0 : n); ++k) {
     Slot& sl = slot(qi, k);
     Value before = sl.relevant ? sl.value : Value{};
+    bool was_relevant = sl.relevant;
     bool rel = true;
     if (q.parent >= 0) rel = slot(q.parent, q.parent == q.repeat ? -1 : k).relevant;
     Scope scope(*this, q.repeat, k);
@@ -106,7 +108,8 @@ bool State::recompute(int qi) {
       sl.value = std::move(v);
     }
     Value after = sl.relevant ? sl.value : Value{};
-    if (!(before == after)) changed = true;
+    // Children follow their group's relevance even when no value changed.
+    if (!(before == after) || was_relevant != sl.relevant) changed = true;
   }
   return changed;
 }

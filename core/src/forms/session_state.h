@@ -61,7 +61,7 @@ struct FormSession::State {
 
   // Evaluation (session_eval.cpp).
   // Recomputes relevance and calculation of `question` in every context it lives in;
-  // true when what expressions see of it changed anywhere.
+  // true when its relevance or what expressions see of it changed anywhere.
   bool recompute(int question);
   // Redoes required, read_only and the problem of `question` everywhere it lives.
   void recheck(int question);
