@@ -1,5 +1,6 @@
 // Fuzz entry for forms expressions: parse any bytes; when they parse, evaluate against a
-// small fixed scope and check the evaluator's promises (bounded text, same answer twice).
+// small fixed scope and check the evaluator's promises (bounded text, same answer twice,
+// tighter limits refuse but never change an answer).
 // Built as a libFuzzer target (DOORSTEP_FUZZ) and as a corpus replay test (fuzz/replay_main.cpp).
 #include <cstdint>
 #include <cstdlib>
@@ -70,6 +71,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)doorstep::forms::to_number(first.value());
   } else {
     require(first.error().code == second.error().code);
+  }
+
+  // Tighter limits may refuse an expression, but never change its answer.
+  doorstep::forms::ExpressionLimits tight;
+  tight.max_depth = 8;
+  tight.max_steps = 200;
+  tight.max_text = 256;
+  auto small = Expression::parse(text, tight);
+  if (small.ok()) {
+    auto v = small->evaluate(scope);
+    if (v.ok()) require(first.ok() && v.value() == first.value());
   }
   return 0;
 }
