@@ -44,7 +44,9 @@ Page {
     }
 
     header: ToolBar {
+        Material.background: Material.theme === Material.Dark ? "#283593" : Material.primary
         Material.foreground: "white"
+        Material.elevation: GraphicsInfo.api === GraphicsInfo.Software ? 0 : 4
         RowLayout {
             anchors.fill: parent
             spacing: 0
@@ -111,7 +113,7 @@ Page {
             Layout.fillHeight: true
             Layout.preferredWidth: 220
             padding: 0
-            Material.elevation: 2
+            Material.elevation: GraphicsInfo.api === GraphicsInfo.Software ? 0 : 2
             ListView {
                 anchors.fill: parent
                 model: shell.destinations

@@ -32,7 +32,7 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
 }
 
 bool TimelineModel::canFetchMore(const QModelIndex& parent) const {
-  return !parent.isValid() && next_cursor_.has_value() && session_.store() != nullptr;
+  return !parent.isValid() && !resetting_ && next_cursor_.has_value() && session_.store() != nullptr;
 }
 
 void TimelineModel::fetchMore(const QModelIndex& parent) {
@@ -42,9 +42,11 @@ void TimelineModel::fetchMore(const QModelIndex& parent) {
   next_cursor_ = page->next_cursor;
   if (page->entries.empty()) return;
   const int first = rowCount();
+  resetting_ = true;
   beginInsertRows({}, first, first + static_cast<int>(page->entries.size()) - 1);
   for (auto& e : page->entries) rows_.push_back(std::move(e));
   endInsertRows();
+  resetting_ = false;
   emit countChanged();
 }
 
@@ -78,19 +80,23 @@ void TimelineModel::reload() {
       }
   }
   emit personChanged();
+  resetting_ = true;
   beginResetModel();
   rows_ = std::move(page->entries);
   next_cursor_ = page->next_cursor;
   endResetModel();
+  resetting_ = false;
   emit countChanged();
 }
 
 void TimelineModel::clear() {
   const bool had = !rows_.empty() || !person_id_.isEmpty();
+  resetting_ = true;
   beginResetModel();
   rows_.clear();
   next_cursor_.reset();
   endResetModel();
+  resetting_ = false;
   person_id_.clear();
   name_.clear();
   dob_.clear();

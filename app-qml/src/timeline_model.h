@@ -78,6 +78,7 @@ class TimelineModel : public QAbstractListModel {
   QStringList markers_;
   std::vector<TimelineEntry> rows_;
   std::optional<std::string> next_cursor_;
+  bool resetting_ = false;  // no re-entrant fetchMore from views reacting to a reset or insert
 };
 
 }  // namespace doorstep::app

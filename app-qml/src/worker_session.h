@@ -75,9 +75,9 @@ class WorkerSession : public QObject {
   Q_INVOKABLE void clearError() { setError({}); }
 
   // Input happened: restarts the idle timer. Wired to an application event filter.
-  void noteActivity();
+  Q_INVOKABLE void noteActivity();
   // The app went to (or came back from) the background.
-  void setInBackground(bool background);
+  Q_INVOKABLE void setInBackground(bool background);
 
  signals:
   void stateChanged();

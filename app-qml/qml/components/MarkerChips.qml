@@ -15,6 +15,8 @@ Flow {
         delegate: Label {
             required property string modelData
             text: "⚠ " + modelData
+            width: Math.min(implicitWidth, root.width)
+            wrapMode: Text.Wrap
             font.bold: true
             padding: 4
             leftPadding: 8

@@ -7,7 +7,7 @@ Label {
     font.pixelSize: ApplicationWindow.window ? Math.round(ApplicationWindow.window.font.pixelSize * 0.9) : 13
     font.bold: true
     font.capitalization: Font.AllUppercase
-    color: Material.accent
+    color: Material.theme === Material.Dark ? "#80cbc4" : "#00695c"
     topPadding: 12
     bottomPadding: 4
     wrapMode: Text.Wrap

@@ -56,7 +56,7 @@ Page {
         Flow {
             Layout.fillWidth: true
             spacing: 8
-            Button {
+            ActionButton {
                 id: save
                 text: qsTr("Save note")
                 highlighted: true
@@ -64,13 +64,13 @@ Page {
                 Accessible.name: qsTr("Save the note; it cannot be changed afterwards")
                 onClicked: if (Notes.finalise()) page.done()
             }
-            Button {
+            ActionButton {
                 text: qsTr("Keep as draft")
                 flat: true
                 Accessible.name: text
                 onClicked: { Notes.saveDraft(); page.done() }
             }
-            Button {
+            ActionButton {
                 text: qsTr("Discard")
                 flat: true
                 Accessible.name: qsTr("Discard the draft")

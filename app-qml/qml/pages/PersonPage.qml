@@ -67,14 +67,15 @@ Page {
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
                 spacing: 8
-                Button {
+                ActionButton {
+                    objectName: "writeNoteButton"
                     text: qsTr("Write a note")
                     highlighted: true
                     enabled: Timeline.caseId.length > 0
                     Accessible.name: qsTr("Write a case note")
                     onClicked: page.writeNote(Timeline.caseId)
                 }
-                Button {
+                ActionButton {
                     text: qsTr("Report an issue")
                     Accessible.name: qsTr("Report an issue at this address")
                     onClicked: page.reportIssue(Timeline.caseId)
@@ -90,7 +91,6 @@ Page {
             required property string status
             required property string summary
             width: ListView.view.width
-            enabled: kind === "visit"
             Accessible.name: page.kindText(kind, status) + ", " + at + ": " + summary
             onClicked: if (kind === "visit") page.visitChosen(entryId)
             contentItem: ColumnLayout {

@@ -45,7 +45,7 @@ Page {
         Flow {
             Layout.fillWidth: true
             spacing: 8
-            Button {
+            ActionButton {
                 text: Report.hasLocation ? qsTr("Update my location") : qsTr("Use my location")
                 enabled: !Report.locating
                 Accessible.name: qsTr("Use my current location")
@@ -113,13 +113,13 @@ Page {
         Flow {
             Layout.fillWidth: true
             spacing: 8
-            Button {
+            ActionButton {
                 visible: Report.cameraAvailable
                 text: qsTr("Take a photo")
                 Accessible.name: text
                 onClicked: Report.takePhoto()
             }
-            Button {
+            ActionButton {
                 text: qsTr("Choose a file")
                 flat: Report.cameraAvailable
                 Accessible.name: qsTr("Choose a photo file")
@@ -127,7 +127,7 @@ Page {
             }
         }
         InlineMessage { Layout.fillWidth: true; text: Report.error }
-        Button {
+        ActionButton {
             id: send
             text: qsTr("Save report")
             highlighted: true

@@ -25,14 +25,14 @@ Page {
         Flow {
             Layout.fillWidth: true
             spacing: 8
-            Button {
+            ActionButton {
                 id: lockNow
                 text: qsTr("Lock now")
                 highlighted: true
                 Accessible.name: text
                 onClicked: Session.lock()
             }
-            Button {
+            ActionButton {
                 id: switchUser
                 text: qsTr("Switch user")
                 Accessible.name: qsTr("Lock and switch to another worker")
@@ -67,7 +67,7 @@ Page {
         }
         InlineMessage { Layout.fillWidth: true; text: Session.error }
         InlineMessage { Layout.fillWidth: true; error: false; text: page.pinMessage }
-        Button {
+        ActionButton {
             text: qsTr("Change PIN")
             enabled: oldPin.text.length > 0 && newPin.text.length > 0
             Accessible.name: text
@@ -113,7 +113,7 @@ Page {
             text: qsTr("Signing out erases your data from this device. Anything not yet sent is lost.")
             wrapMode: Text.Wrap
         }
-        Button {
+        ActionButton {
             text: qsTr("Sign out of this device")
             Accessible.name: text
             onClicked: { signOutDialog.pending = Session.pendingChanges(); signOutDialog.open() }

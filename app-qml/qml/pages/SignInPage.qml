@@ -73,7 +73,7 @@ Page {
         InlineMessage { Layout.fillWidth: true; text: Session.error }
         RowLayout {
             Layout.fillWidth: true
-            Button {
+            ActionButton {
                 id: enrol
                 text: qsTr("Sign in")
                 highlighted: true
@@ -81,7 +81,7 @@ Page {
                 Accessible.name: qsTr("Sign in and enrol this device")
                 onClicked: Session.enrol(server.text, user.text, password.text, pin.text, pinAgain.text)
             }
-            Button {
+            ActionButton {
                 visible: Session.users.length > 0
                 text: qsTr("Cancel")
                 flat: true

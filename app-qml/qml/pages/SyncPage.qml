@@ -46,7 +46,7 @@ Page {
             visible: Sync.state === SyncController.Syncing && Sync.phase.length > 0
             text: qsTr("%1: %2 records").arg(Sync.phase).arg(Sync.records)
         }
-        Button {
+        ActionButton {
             id: syncNow
             text: qsTr("Sync now")
             highlighted: true
@@ -88,7 +88,8 @@ Page {
                 required property string otherValue
                 required property string otherAuthor
                 Layout.fillWidth: true
-                Material.elevation: 1
+                Material.elevation: GraphicsInfo.api === GraphicsInfo.Software ? 0 : 1
+                Material.background: Material.theme === Material.Dark ? "#2c2c2c" : "#f3f3f3"
                 padding: 12
                 Accessible.name: qsTr("Conflict about %1").arg(what)
                 ColumnLayout {
@@ -108,7 +109,7 @@ Page {
                             Layout.preferredWidth: 1
                             Label { text: qsTr("Now (%1)").arg(conflict.keptAuthor); opacity: 0.8 }
                             Label { Layout.fillWidth: true; text: conflict.keptValue; wrapMode: Text.Wrap }
-                            Button {
+                            ActionButton {
                                 text: qsTr("Keep this")
                                 Accessible.name: qsTr("Keep “%1”").arg(conflict.keptValue)
                                 onClicked: Conflicts.resolve(conflict.conflictId, "kept")
@@ -119,7 +120,7 @@ Page {
                             Layout.preferredWidth: 1
                             Label { text: qsTr("Other (%1)").arg(conflict.otherAuthor); opacity: 0.8 }
                             Label { Layout.fillWidth: true; text: conflict.otherValue; wrapMode: Text.Wrap }
-                            Button {
+                            ActionButton {
                                 text: qsTr("Use this")
                                 Accessible.name: qsTr("Use “%1”").arg(conflict.otherValue)
                                 onClicked: Conflicts.resolve(conflict.conflictId, "other")

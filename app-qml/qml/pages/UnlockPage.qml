@@ -55,7 +55,7 @@ Page {
         }
         InlineMessage { Layout.fillWidth: true; text: Session.error }
         RowLayout {
-            Button {
+            ActionButton {
                 id: unlockButton
                 text: qsTr("Unlock")
                 highlighted: true
@@ -72,7 +72,7 @@ Page {
                 Accessible.name: qsTr("Unlocking")
             }
         }
-        Button {
+        ActionButton {
             text: qsTr("Add another worker to this device")
             flat: true
             Layout.fillWidth: true

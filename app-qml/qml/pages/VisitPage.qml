@@ -59,14 +59,14 @@ Page {
             visible: Visit.canCheckIn
             Layout.fillWidth: true
             spacing: 8
-            Button {
+            ActionButton {
                 id: checkIn
                 text: qsTr("Check in")
                 highlighted: true
                 Accessible.name: qsTr("Check in and start the lone-worker timer")
                 onClicked: Visit.checkIn(page.lengths[length.currentIndex])
             }
-            Button {
+            ActionButton {
                 text: qsTr("Find location again")
                 flat: true
                 enabled: !Visit.locating
@@ -96,7 +96,7 @@ Page {
             inputMethodHints: Qt.ImhNoPredictiveText
             Accessible.name: qsTr("Outcome of the visit")
         }
-        Button {
+        ActionButton {
             id: checkOut
             visible: Visit.canCheckOut
             text: qsTr("Check out")
@@ -116,7 +116,7 @@ Page {
             inputMethodHints: Qt.ImhNoPredictiveText
             Accessible.name: qsTr("Reason there was no access")
         }
-        Button {
+        ActionButton {
             visible: Visit.canRecordNoAccess
             text: qsTr("Record no access")
             enabled: reason.text.trim().length > 0
@@ -131,7 +131,7 @@ Page {
             text: qsTr("Outcome: %1").arg(Visit.outcome)
             wrapMode: Text.Wrap
         }
-        Button {
+        ActionButton {
             text: qsTr("Write a note")
             enabled: Visit.caseId.length > 0
             Accessible.name: qsTr("Write a case note about this visit")
