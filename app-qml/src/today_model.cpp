@@ -62,7 +62,7 @@ QHash<int, QByteArray> TodayModel::roleNames() const {
 void TodayModel::reload() {
   Store* store = session_.store();
   if (store == nullptr) return clear();
-  std::vector<Row> next;
+  std::vector<Row> next, done;
   QString err;
   auto fail = [&](const Error& e) { err = describe(e); };
 
@@ -105,10 +105,12 @@ void TodayModel::reload() {
   if (auto due = Visits(*store).between(format_timestamp(start.toMSecsSinceEpoch()),
                                         format_timestamp(end.toMSecsSinceEpoch()))) {
     for (const Record& v : *due) {
-      if (v.deleted || v.text("status") != "planned") continue;
-      Row r = row_for(v, "due");
-      r.time = display_time(v.text("planned_start"));
-      next.push_back(std::move(r));
+      if (v.deleted || v.text("status") == "under_way") continue;
+      const bool planned = v.text("status") == "planned";
+      Row r = row_for(v, planned ? "due" : "done");
+      r.time = display_time(v.text(planned ? "planned_start" : "checked_out_at"));
+      if (r.time.isEmpty()) r.time = display_time(v.text("planned_start"));
+      (planned ? next : done).push_back(std::move(r));
     }
   } else {
     fail(due.error());
@@ -127,6 +129,7 @@ void TodayModel::reload() {
   }
   auto first_overdue = std::find_if(next.begin(), next.end(), [](const Row& r) { return r.section == QLatin1String("overdue"); });
   std::stable_sort(first_overdue, next.end(), [](const Row& a, const Row& b) { return a.person_name < b.person_name; });
+  for (auto& r : done) next.push_back(std::move(r));
 
   beginResetModel();
   rows_ = std::move(next);

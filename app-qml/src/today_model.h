@@ -1,6 +1,7 @@
 // TodayModel: the worker's day. Visits under way first, each with its lone-worker
 // timer (minutes to the expected end given at check-in; negative once overdue),
-// then visits planned for today, then cases whose statutory visit is overdue.
+// then visits planned for today, then cases whose statutory visit is overdue, then
+// today's visits already finished (completed, no access, cancelled).
 // The timer roles refresh every 30 seconds. Empty while locked. UI thread only.
 #pragma once
 
@@ -23,7 +24,7 @@ class TodayModel : public QAbstractListModel {
 
  public:
   enum Role {
-    SectionRole = Qt::UserRole + 1,  // "under_way", "due", "overdue"
+    SectionRole = Qt::UserRole + 1,  // "under_way", "due", "overdue", "done"
     VisitIdRole,                     // "" for an overdue statutory visit with none planned
     CaseIdRole,
     PersonIdRole,

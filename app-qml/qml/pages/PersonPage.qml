@@ -34,6 +34,9 @@ Page {
         header: ColumnLayout {
             width: list.width
             spacing: 6
+            // Wrapping settles the header's height after the first layout; keep its top
+            // in view unless the worker has scrolled.
+            onImplicitHeightChanged: if (!list.moving && !list.dragging) list.positionViewAtBeginning()
             MarkerChips {
                 Layout.fillWidth: true
                 Layout.margins: 16

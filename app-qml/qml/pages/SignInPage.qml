@@ -31,40 +31,41 @@ Page {
             text: qsTr("Sign in once with your council account. After that you open Doorstep with a PIN, with or without a signal.")
             wrapMode: Text.Wrap
         }
+        Label { text: qsTr("Hub address"); Layout.fillWidth: true; wrapMode: Text.Wrap }
         TextField {
             id: server
             Layout.fillWidth: true
-            placeholderText: qsTr("Hub address, e.g. https://doorstep.council.gov.uk")
+            placeholderText: "https://doorstep.council.gov.uk"
             inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
             Accessible.name: qsTr("Hub address")
         }
+        Label { text: qsTr("User name"); Layout.fillWidth: true; wrapMode: Text.Wrap }
         TextField {
             id: user
             Layout.fillWidth: true
-            placeholderText: qsTr("User name")
             inputMethodHints: Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
             Accessible.name: qsTr("User name")
         }
+        Label { text: qsTr("Password"); Layout.fillWidth: true; wrapMode: Text.Wrap }
         TextField {
             id: password
             Layout.fillWidth: true
-            placeholderText: qsTr("Password")
             echoMode: TextInput.Password
             inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
             Accessible.name: qsTr("Password")
         }
+        Label { text: qsTr("Choose a PIN (at least 4 digits)"); Layout.fillWidth: true; wrapMode: Text.Wrap }
         TextField {
             id: pin
             Layout.fillWidth: true
-            placeholderText: qsTr("Choose a PIN (at least 4 digits)")
             echoMode: TextInput.Password
             inputMethodHints: Qt.ImhDigitsOnly | Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
             Accessible.name: qsTr("New PIN")
         }
+        Label { text: qsTr("The same PIN again"); Layout.fillWidth: true; wrapMode: Text.Wrap }
         TextField {
             id: pinAgain
             Layout.fillWidth: true
-            placeholderText: qsTr("The same PIN again")
             echoMode: TextInput.Password
             inputMethodHints: Qt.ImhDigitsOnly | Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
             Accessible.name: qsTr("New PIN again")

@@ -25,6 +25,7 @@ Page {
         }
         Label {
             Layout.fillWidth: true
+            visible: Sync.state !== SyncController.Idle
             text: Sync.lastSync.length > 0 ? qsTr("Last synced %1").arg(Sync.lastSync) : qsTr("Never synced on this device")
             wrapMode: Text.Wrap
         }

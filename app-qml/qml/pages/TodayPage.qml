@@ -16,6 +16,7 @@ Page {
     function sectionTitle(s) {
         return s === "under_way" ? qsTr("Visit under way")
              : s === "due" ? qsTr("Visits due today")
+             : s === "done" ? qsTr("Done today")
              : qsTr("Statutory visits overdue")
     }
     function timerText(minutes) {
@@ -54,6 +55,7 @@ Page {
                 required property string purpose
                 required property string time
                 required property int minutesLeft
+                required property string status
                 width: ListView.view.width
                 Accessible.name: personName + ", " + purpose + ", " + time
                 onClicked: visitId.length > 0 ? page.visitChosen(visitId) : page.personChosen(personId)
@@ -67,7 +69,10 @@ Page {
                     }
                     Label {
                         Layout.fillWidth: true
-                        text: row.purpose.length > 0 ? row.time + " · " + row.purpose : row.time
+                        readonly property string when: row.section === "done"
+                            ? qsTr("%1 %2").arg(row.status === "no_access" ? qsTr("No access,") : row.status === "cancelled" ? qsTr("Cancelled,") : qsTr("Completed")).arg(row.time)
+                            : row.time
+                        text: row.purpose.length > 0 ? when + " · " + row.purpose : when
                         wrapMode: Text.Wrap
                         opacity: 0.8
                     }
