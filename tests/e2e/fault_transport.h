@@ -15,16 +15,22 @@ class FaultTransport final : public client::Transport {
   enum class Fault { none, lose_response, truncate_body, garbage_body, server_error };
   explicit FaultTransport(client::Transport& inner) : inner_(inner) {}
 
-  // The next request whose path starts with prefix gets the fault (once).
-  void arm(Fault f, std::string prefix) {
+  // The next request whose path starts with prefix gets the fault (once); with
+  // skip, that many matching requests pass untouched first.
+  void arm(Fault f, std::string prefix, int skip = 0) {
     fault_ = f;
     prefix_ = std::move(prefix);
+    skip_ = skip;
   }
   int faults_injected() const { return injected_; }
 
   Result<client::HttpResponse> send(const client::HttpRequest& request) override {
     auto r = inner_.send(request);
     if (fault_ == Fault::none || request.path.rfind(prefix_, 0) != 0 || !r) return r;
+    if (skip_ > 0) {
+      --skip_;
+      return r;
+    }
     const Fault f = fault_;
     fault_ = Fault::none;
     ++injected_;
@@ -43,6 +49,7 @@ class FaultTransport final : public client::Transport {
   client::Transport& inner_;
   Fault fault_ = Fault::none;
   std::string prefix_;
+  int skip_ = 0;
   int injected_ = 0;
 };
 

@@ -172,8 +172,8 @@ Device::Device(Hub& hub, const std::string& worker, const Clock* clock, const st
 
 Result<client::SyncSummary> Device::sync() { return sync_through(*transport_); }
 
-Result<client::SyncSummary> Device::sync_through(client::Transport& transport) {
-  client::SyncEngine engine(*store_, transport);
+Result<client::SyncSummary> Device::sync_through(client::Transport& transport, client::SyncOptions options) {
+  client::SyncEngine engine(*store_, transport, std::move(options));
   return engine.sync_once();
 }
 

@@ -75,7 +75,7 @@ class Device {
   Store& store() { return *store_; }
   // One sync pass through the real transport (or the given one).
   Result<client::SyncSummary> sync();
-  Result<client::SyncSummary> sync_through(client::Transport& transport);
+  Result<client::SyncSummary> sync_through(client::Transport& transport, client::SyncOptions options = {});
   client::Transport& transport() { return *transport_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path store_dir() const { return dir_.path() / "store"; }

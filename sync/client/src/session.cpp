@@ -67,6 +67,12 @@ Result<HttpResponse> Session::call(HttpRequest request) {
   return make_error(ErrorDomain::sync, ErrorCode::unauthorised, "the server refused this device's credentials");
 }
 
+Result<HttpResponse> Session::send_once(const HttpRequest& request) const {
+  HttpRequest req = request;
+  req.headers.emplace_back("Authorization", "Bearer " + access_token_);
+  return transport_.send(req);
+}
+
 Result<nlohmann::json> Session::call_json(HttpRequest request) {
   auto r = call(std::move(request));
   if (!r) return r.error();

@@ -22,6 +22,13 @@ class Session {
   // call() and parse the body as JSON within the response size cap.
   Result<nlohmann::json> call_json(HttpRequest request);
 
+  // One attempt with the current access token, for a page fetched ahead on another
+  // thread: touches only the transport (never the store or this session's state), so
+  // it may run while the caller's thread writes to the store. Any response status is a
+  // value; the caller redoes a non-2xx answer through call(), which refreshes and
+  // reports. Needs a token from an earlier call().
+  Result<HttpResponse> send_once(const HttpRequest& request) const;
+
   bool wipe_requested() const { return wipe_; }
   // Folds a server clock into the store's HLC (every response carries one).
   void observe_server_clock(const std::string& hlc);
