@@ -1,10 +1,12 @@
 // doorstep-server: the central hub devices sync with (DESIGN.md section 5).
-//   doorstep-server --data DIR --listen 127.0.0.1:PORT [--demo]
-//                   [--tls-cert FILE --tls-key FILE] [--access-ttl SECONDS]
+//   doorstep-server --data DIR [--database postgresql://…] --listen 127.0.0.1:PORT
+//                   [--demo] [--tls-cert FILE --tls-key FILE] [--access-ttl SECONDS]
+//   doorstep-server --data DIR backup FILE      (SQLite: a consistent copy, then exit)
 // Creates and wires the Hub and the HTTP server; prints one line
 // "doorstep-server listening on http(s)://HOST:PORT" once ready; SIGTERM or SIGINT
 // stop it cleanly. Secrets come only from the environment (DOORSTEP_OFFICE_PASSWORD,
-// DOORSTEP_DEMO_PASSWORD) or are generated and printed once.
+// DOORSTEP_DEMO_PASSWORD) or are generated and printed once; a database password
+// belongs in the URL's environment (PGPASSWORD, ~/.pgpass), never on the command line.
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -22,6 +24,7 @@
 #include "hub/accounts.h"
 #include "hub/demo_seed.h"
 #include "hub/hub.h"
+#include "storage/sqlite_backup.h"
 
 namespace {
 
@@ -54,16 +57,37 @@ std::string env(const char* name) {
 
 int main(int argc, char** argv) {
   CLI::App app{"doorstep-server: the Doorstep hub devices sync with"};
-  std::string data, listen = "127.0.0.1:8080", tls_cert, tls_key;
+  std::string data, database, listen = "127.0.0.1:8080", tls_cert, tls_key;
   bool demo = false;
   std::int64_t access_ttl = 900;
   app.add_option("--data", data, "data directory (created on first start)")->required();
+  app.add_option("--database", database,
+                 "PostgreSQL database (postgresql://USER@HOST:PORT/DB) shared by several instances; "
+                 "default: an encrypted SQLite file in --data")
+      ->envname("DOORSTEP_DATABASE");
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   app.add_flag("--demo", demo, "seed an invented council into an empty data directory");
   app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS");
   app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
   app.add_option("--access-ttl", access_ttl, "access token lifetime in seconds")->capture_default_str()->check(CLI::Range(1, 86400));
+  std::string backup_file;
+  auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
+                                              "(the server may keep running; a PostgreSQL hub: pg_dump)");
+  backup->add_option("FILE", backup_file, "the copy (must not exist); it needs <data>/server.key to be read")
+      ->required();
   CLI11_PARSE(app, argc, argv);
+
+  if (*backup) {
+    ::umask(077);
+    if (!database.empty())
+      return fail("backup copies the SQLite hub in --data; back up a PostgreSQL hub with pg_dump (docs/architecture.md)");
+    auto done = backup_sqlite_hub(data, backup_file);
+    if (!done) return fail("backup: " + done.error().message);
+    std::printf("backup written: %s (%lld bytes, %lld records); keep %s/server.key apart from it, it is needed to read it\n",
+                backup_file.c_str(), static_cast<long long>(done->bytes), static_cast<long long>(done->records),
+                data.c_str());
+    return 0;
+  }
 
   http::HttpOptions http_options;
   if (!split_listen(listen, http_options.host, http_options.port))
@@ -81,6 +105,7 @@ int main(int argc, char** argv) {
 
   HubOptions options;
   options.data_dir = data;
+  options.database = database;
   options.access_ttl_s = access_ttl;
   auto hub = Hub::open(options);
   if (!hub) return fail(hub.error().message);

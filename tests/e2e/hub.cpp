@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,6 +44,8 @@ void Hub::start() {
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
+    // A test that dies without stopping its server takes the server with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     ::close(out[1]);
@@ -55,6 +58,7 @@ void Hub::start() {
       args.insert(args.end(), {"--tls-cert", options_.tls_cert, "--tls-key", options_.tls_key});
     }
     if (!options_.access_ttl.empty()) args.insert(args.end(), {"--access-ttl", options_.access_ttl});
+    if (!options_.database.empty()) args.insert(args.end(), {"--database", options_.database});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -30,6 +30,7 @@ class Hub {
     std::string tls_cert, tls_key;   // both set: HTTPS
     std::string ca_file;             // the CA the office client trusts (HTTPS)
     std::string access_ttl;          // seconds, e.g. "2"; empty = the server's default
+    std::string database;            // --database (a postgresql:// URL); empty = SQLite in data()
   };
   explicit Hub(Options options);
   Hub() : Hub(Options{}) {}

@@ -173,7 +173,7 @@ TEST_CASE("healthz and metrics") {
   TestServer s;
   auto h = s.call("GET", "/healthz");
   REQUIRE(h.status == 200);
-  CHECK(h.json == json({{"status", "ok"}, {"backend", "sqlite"}, {"epoch", s.hub().epoch()}}));
+  CHECK(h.json == json({{"status", "ok"}, {"backend", s.backend()}, {"epoch", s.hub().epoch()}}));
   s.add_worker("sam");
   s.add_person("p1", "Dana Whitfield");
   s.add_case("p1", "c1", "sam");
@@ -184,7 +184,8 @@ TEST_CASE("healthz and metrics") {
   auto m = s.call("GET", "/metrics");
   REQUIRE(m.status == 200);
   CHECK(m.headers.find("Content-Type")->second.find("text/plain") == 0);
-  for (const char* want : {"doorstep_backend_info{backend=\"sqlite\"} 1",
+  const std::string backend_info = "doorstep_backend_info{backend=\"" + s.backend() + "\"} 1";
+  for (const char* want : {backend_info.c_str(),
                            "doorstep_http_requests_total{method=\"POST\",route=\"/v1/enrol\",status=\"200\"} 1",
                            "doorstep_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
                            "doorstep_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1",

@@ -1,5 +1,6 @@
 // The doorstep-server binary as an operator runs it: first start, the listening
-// line, --demo, HTTPS, SIGTERM.
+// line, --demo, HTTPS, SIGTERM. On PostgreSQL ("server-pg/…") every start also gets
+// --database with a fresh database per test.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,9 +12,25 @@
 #include <httplib.h>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "pg_test_database.h"
 #include "temp_store.h"
 
 namespace {
+
+// The backend under test: nothing to add for SQLite, --database URL for PostgreSQL.
+struct Backend {
+  std::unique_ptr<doorstep::test::PgTestDatabase> pg;
+  Backend() {
+    if (auto base = doorstep::test::postgres_base_url()) pg = std::make_unique<doorstep::test::PgTestDatabase>(*base);
+  }
+  std::string name() const { return pg ? "postgresql" : "sqlite"; }
+  std::vector<std::string> args(std::vector<std::string> a) const {
+    if (pg) a.insert(a.end(), {"--database", pg->url()});
+    return a;
+  }
+};
 
 struct Running {
   pid_t pid = -1;
@@ -89,9 +106,10 @@ struct Running {
 
 TEST_CASE("first start makes an office password, prints it once and says where it listens") {
   doorstep::test::TempDir dir;
+  Backend backend;
   std::string password;
   {
-    Running r({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0"});
+    Running r(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0"}));
     INFO(r.stdout_text);
     REQUIRE(r.port > 0);
     CHECK(r.scheme == "http");
@@ -104,12 +122,16 @@ TEST_CASE("first start makes an office password, prints it once and says where i
     auto h = c.Get("/healthz");
     REQUIRE(h);
     CHECK(h->status == 200);
+    CHECK(nlohmann::json::parse(h->body, nullptr, false).value("backend", "") == backend.name());
+    auto m = c.Get("/metrics");
+    REQUIRE(m);
+    CHECK(m->body.find("doorstep_backend_info{backend=\"" + backend.name() + "\"} 1") != std::string::npos);
     auto login = c.Post("/v1/office/login", "{\"username\":\"office\",\"password\":\"" + password + "\"}", "application/json");
     REQUIRE(login);
     CHECK(login->status == 200);
     CHECK(r.stop() == 0);
   }
-  Running again({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0"});
+  Running again(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0"}));
   INFO(again.stdout_text);
   REQUIRE(again.port > 0);
   CHECK(again.stdout_text.find("password") == std::string::npos);  // shown once only
@@ -118,8 +140,9 @@ TEST_CASE("first start makes an office password, prints it once and says where i
 
 TEST_CASE("the demo option seeds an empty data directory once and names the workers") {
   doorstep::test::TempDir dir;
+  Backend backend;
   {
-    Running r({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--demo"},
+    Running r(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--demo"}),
               {{"DOORSTEP_OFFICE_PASSWORD", "office-pass-123"}, {"DOORSTEP_DEMO_PASSWORD", "worker-pass-123"}});
     INFO(r.stdout_text);
     REQUIRE(r.port > 0);
@@ -134,7 +157,7 @@ TEST_CASE("the demo option seeds an empty data directory once and names the work
     CHECK(enrol->status == 200);
     CHECK(r.stop() == 0);
   }
-  Running again({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--demo"});
+  Running again(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--demo"}));
   INFO(again.stdout_text);
   CHECK(again.stdout_text.find("nothing seeded") != std::string::npos);
 }
@@ -148,8 +171,9 @@ TEST_CASE("with a certificate and key the server speaks HTTPS only") {
     WARN("openssl is not available; HTTPS not tested");
     return;
   }
-  Running r({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--tls-cert", cert.string(), "--tls-key",
-             key.string()});
+  Backend backend;
+  Running r(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--tls-cert", cert.string(),
+                          "--tls-key", key.string()}));
   INFO(r.stdout_text);
   REQUIRE(r.port > 0);
   CHECK(r.scheme == "https");
@@ -182,4 +206,77 @@ TEST_CASE("bad arguments and unusable TLS files stop the server with a reason") 
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) != 0);
   }
+}
+
+TEST_CASE("backup copies a running SQLite hub into one file that a new data directory serves") {
+  doorstep::test::TempDir dir;
+  Backend backend;
+  const auto data = dir / "data", copy = dir / "hub-backup.db";
+  auto exit_of = [](Running& r) {
+    int status = 0;
+    REQUIRE(::waitpid(r.pid, &status, 0) == r.pid);
+    r.pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  if (backend.pg) {
+    // A PostgreSQL hub is backed up with pg_dump; the command says so and writes nothing.
+    Running refused({"--data", data.string(), "--database", backend.pg->url(), "backup", copy.string()});
+    CHECK(exit_of(refused) != 0);
+    CHECK_FALSE(std::filesystem::exists(copy));
+    return;
+  }
+  const std::vector<std::pair<std::string, std::string>> env{{"DOORSTEP_OFFICE_PASSWORD", "office-pass-123"}};
+  auto login = [](httplib::Client& c) {
+    auto r = c.Post("/v1/office/login", R"({"username":"office","password":"office-pass-123"})", "application/json");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return httplib::Headers{{"Authorization", "Bearer " + nlohmann::json::parse(r->body)["access_token"].get<std::string>()}};
+  };
+  auto add_person = [](httplib::Client& c, const httplib::Headers& h, const std::string& id) {
+    auto r = c.Post("/v1/office/people", h, R"({"id":")" + id + R"(","fields":{"name":"Dana Whitfield"}})",
+                    "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  };
+  {
+    Running server({"--data", data.string(), "--listen", "127.0.0.1:0"}, env);
+    REQUIRE(server.port > 0);
+    httplib::Client c("127.0.0.1", server.port);
+    const auto token = login(c);
+    add_person(c, token, "p1");
+
+    Running backup({"--data", data.string(), "backup", copy.string()});
+    INFO(backup.stdout_text);
+    CHECK(exit_of(backup) == 0);
+    CHECK(backup.stdout_text.find("backup written") != std::string::npos);
+    add_person(c, token, "p2");  // after the copy: not in it
+    CHECK(server.stop() == 0);
+  }
+  REQUIRE(std::filesystem::exists(copy));
+  CHECK((std::filesystem::status(copy).permissions() & std::filesystem::perms::group_all) == std::filesystem::perms::none);
+  CHECK_FALSE(std::filesystem::exists(copy.string() + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(copy.string() + ".partial"));
+
+  // Restore: a data directory with the same server.key and the copy as hub.db.
+  const auto restored = dir / "restored";
+  std::filesystem::create_directories(restored);
+  std::filesystem::copy_file(data / "server.key", restored / "server.key");
+  std::filesystem::copy_file(copy, restored / "hub.db");
+  Running again({"--data", restored.string(), "--listen", "127.0.0.1:0"});
+  INFO(again.stdout_text);
+  REQUIRE(again.port > 0);
+  CHECK(again.stdout_text.find("password") == std::string::npos);  // the office account came with the copy
+  httplib::Client c("127.0.0.1", again.port);
+  const auto token = login(c);
+  auto p1 = c.Get("/v1/office/people/p1", token);
+  REQUIRE(p1);
+  CHECK(p1->status == 200);
+  auto p2 = c.Get("/v1/office/people/p2", token);
+  REQUIRE(p2);
+  CHECK(p2->status == 404);
+  CHECK(again.stop() == 0);
+
+  // A backup never overwrites a file.
+  Running twice({"--data", data.string(), "backup", copy.string()});
+  CHECK(exit_of(twice) != 0);
 }

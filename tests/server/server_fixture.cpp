@@ -15,11 +15,8 @@ using nlohmann::json;
 
 TestServer::TestServer(ServerOptions options) {
   http::set_request_log_enabled(false);
-  HubOptions o;
-  o.data_dir = dir_.path() / "data";
+  HubOptions o = test_hub_options(dir_.path() / "data", &pg_);
   o.access_ttl_s = options.access_ttl_s;
-  o.password_opslimit = 1;   // test speed: the minimum Argon2id cost
-  o.password_memlimit = 8192;
   auto hub = Hub::open(o);
   INFO((hub.ok() ? std::string() : hub.error().describe()));
   REQUIRE(hub.ok());
@@ -39,6 +36,18 @@ TestServer::TestServer(ServerOptions options) {
   REQUIRE(port.ok());
   port_ = *port;
   thread_ = std::thread([this] { server_->run(); });
+}
+
+HubOptions test_hub_options(const std::filesystem::path& data_dir, std::unique_ptr<doorstep::test::PgTestDatabase>* database) {
+  HubOptions o;
+  o.data_dir = data_dir;
+  o.password_opslimit = 1;  // test speed: the minimum Argon2id cost
+  o.password_memlimit = 8192;
+  if (auto base = doorstep::test::postgres_base_url()) {
+    if (!*database) *database = std::make_unique<doorstep::test::PgTestDatabase>(*base);
+    o.database = (*database)->url();
+  }
+  return o;
 }
 
 TestServer::~TestServer() {

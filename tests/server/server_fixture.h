@@ -1,6 +1,10 @@
 // Server test support: the real hub and its real HTTP server in this process on a
 // free 127.0.0.1 port, with a throwaway data directory, and a small HTTP client
 // (cpp-httplib) to talk to it. Nothing here is a mock.
+//
+// The backend: SQLite in the data directory, or, when DOORSTEP_TEST_POSTGRES is set
+// (the "server-pg/" tests), a fresh PostgreSQL database per TestServer, dropped after
+// (pg_test_database.h). The same tests run on both.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 
 #include "http/http_server.h"
 #include "hub/hub.h"
+#include "pg_test_database.h"
 #include "temp_store.h"
 
 namespace doorstep::server::test {
@@ -43,6 +48,10 @@ class TestServer {
   Hub& hub() { return *hub_; }
   int port() const { return port_; }
   const std::filesystem::path& data() const { return dir_.path(); }
+  // The PostgreSQL database this server uses; empty on SQLite.
+  std::string database_url() const { return pg_ ? pg_->url() : std::string(); }
+  // The backend under test, as /healthz names it.
+  std::string backend() const { return pg_ ? "postgresql" : "sqlite"; }
 
   Reply call(const std::string& method, const std::string& path, const std::string& body = "",
              const std::string& token = "", httplib::Headers headers = {});
@@ -63,6 +72,7 @@ class TestServer {
 
  private:
   doorstep::test::TempDir dir_;
+  std::unique_ptr<doorstep::test::PgTestDatabase> pg_;  // outlives the hub
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<http::HttpServer> server_;
   std::thread thread_;
@@ -95,5 +105,10 @@ std::string hlc_now(const std::string& device, std::int64_t offset_ms = 0);
 // Lower-case hex SHA-256.
 std::string sha256_of(const std::string& bytes);
 std::string random_id();
+
+// HubOptions for the backend under test, on a data directory (fast password hashing).
+// For PostgreSQL, *database receives the fresh database, which must outlive the hub.
+HubOptions test_hub_options(const std::filesystem::path& data_dir,
+                            std::unique_ptr<doorstep::test::PgTestDatabase>* database);
 
 }  // namespace doorstep::server::test

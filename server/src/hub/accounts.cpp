@@ -100,6 +100,8 @@ Result<std::optional<std::string>> ensure_office_account(Hub& hub, const std::st
   const bool generated = password.empty();
   const std::string pw = generated ? random_password() : password;
   auto made = Accounts(hub).create("office", pw, "office", "", 1);
+  // Another instance starting on the same database made it first: that one stands.
+  if (!made && made.error().code == ErrorCode::already_exists) return std::optional<std::string>();
   if (!made) return made.error();
   return generated ? std::optional<std::string>(pw) : std::optional<std::string>();
 }

@@ -7,6 +7,7 @@
 #include "doorstep/core/hlc.h"
 #include "hub/accounts.h"
 #include "storage/migrations.h"
+#include "storage/postgres_backend.h"
 #include "storage/server_key.h"
 #include "storage/sqlite_backend.h"
 
@@ -32,7 +33,10 @@ Result<std::string> meta_value(SqlBackend& db, const std::string& key, Make make
 }  // namespace
 
 Hub::Hub(HubOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(&clock), hlc_(clock), metrics_("sqlite") {}
+    : options_(std::move(options)),
+      clock_(&clock),
+      hlc_(clock),
+      metrics_(options_.database.empty() ? "sqlite" : "postgresql") {}
 
 Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (!crypto_ready()) return make_error(ErrorDomain::crypto, ErrorCode::internal, "libsodium cannot start");
@@ -53,26 +57,38 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
 
   const Clock& clock = options.clock ? *options.clock : SystemClock::instance();
   std::unique_ptr<Hub> hub(new Hub(options, clock));
-  auto key = load_or_create_server_key(options.data_dir);
-  if (!key) return key.error();
-  hub->key_ = std::move(*key);
-
   const auto file = options.data_dir / "hub.db";
-  Hub* self = hub.get();
-  hub->pool_ = std::make_unique<SqlPool>(
-      [self, file]() -> Result<std::unique_ptr<SqlBackend>> {
-        auto db = SqliteBackend::open(file, self->key_);
-        if (!db) return db.error();
-        return std::unique_ptr<SqlBackend>(std::move(*db));
-      },
-      "sqlite");
+  if (!options.database.empty()) {
+    const std::string url = options.database;
+    hub->pool_ = std::make_unique<SqlPool>(
+        [url]() -> Result<std::unique_ptr<SqlBackend>> {
+          auto db = PostgresBackend::connect(url);
+          if (!db) return db.error();
+          return std::unique_ptr<SqlBackend>(std::move(*db));
+        },
+        "postgresql");
+  } else {
+    auto key = load_or_create_server_key(options.data_dir);
+    if (!key) return key.error();
+    hub->key_ = std::move(*key);
+    Hub* self = hub.get();
+    hub->pool_ = std::make_unique<SqlPool>(
+        [self, file]() -> Result<std::unique_ptr<SqlBackend>> {
+          auto db = SqliteBackend::open(file, self->key_);
+          if (!db) return db.error();
+          return std::unique_ptr<SqlBackend>(std::move(*db));
+        },
+        "sqlite");
+  }
 
   auto db = hub->pool_->lease();
   if (!db) return db.error();
-  // The database holds case records: owner-only, whatever the umask.
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    const auto f = file.string() + suffix;
-    if (std::filesystem::exists(f, ec)) ::chmod(f.c_str(), 0600);
+  if (options.database.empty()) {
+    // The database holds case records: owner-only, whatever the umask.
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const auto f = file.string() + suffix;
+      if (std::filesystem::exists(f, ec)) ::chmod(f.c_str(), 0600);
+    }
   }
   DOORSTEP_TRY(migrate(**db));
 

@@ -2,8 +2,12 @@
 // service (accounts, devices, push, changes, blobs, office): the database pool, the
 // clocks, the token signer, the history epoch and the metrics.
 //
-// <data>/server.key  the SQLCipher key of the database (storage/server_key.h)
-// <data>/hub.db      the database (+ -wal, -shm)
+// With SQLite (the default), in the data directory:
+//   <data>/server.key  the SQLCipher key of the database (storage/server_key.h)
+//   <data>/hub.db      the database (+ -wal, -shm)
+// With PostgreSQL (HubOptions::database), the database is the cluster's and holds
+// everything several instances share (the token secret and the epoch in meta); the
+// data directory is still made and kept for the instance's own files.
 //
 // Thread-safe: every member is either immutable after open() or synchronised.
 #pragma once
@@ -24,6 +28,8 @@ namespace doorstep::server {
 
 struct HubOptions {
   std::filesystem::path data_dir;            // required; created (0700) if missing
+  std::string database;                      // empty = SQLite in data_dir; else a postgresql:// URL
+                                             // (or libpq key=value string) of a UTF8 database
   std::int64_t access_ttl_s = 900;           // access token lifetime
   unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
   std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
@@ -32,8 +38,10 @@ struct HubOptions {
 
 class Hub {
  public:
-  // Opens (creating on first start) the data directory: key, database, migrations,
-  // epoch and token secret.
+  // Opens (creating on first start) the data directory and the database: key (SQLite),
+  // migrations, epoch and token secret. Several instances may open one PostgreSQL
+  // database at once: migrations and the first epoch and secret are made under the
+  // writer lock, so every instance reads the same ones.
   static Result<std::unique_ptr<Hub>> open(const HubOptions& options);
 
   const HubOptions& options() const { return options_; }

@@ -112,6 +112,9 @@ Status save_record(SqlBackend& db, const protocol::ServerRecord& state, const Sc
 }
 
 Result<std::int64_t> next_seq(SqlBackend& db) {
+  // Outside a write transaction two instances could commit numbers out of order.
+  if (!db.in_transaction())
+    return make_error(ErrorDomain::store, ErrorCode::internal, "a sequence number outside a write transaction");
   auto up = db.exec("UPDATE counter SET value = value + 1 WHERE name = 'seq'");
   if (!up) return up.error();
   return current_seq(db);

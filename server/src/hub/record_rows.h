@@ -31,9 +31,11 @@ Result<std::optional<StoredRecord>> load_record(SqlBackend& db, const std::strin
 // state.record.rev to a sequence number from next_seq().
 Status save_record(SqlBackend& db, const protocol::ServerRecord& state, const ScopeColumns& scope);
 
-// The next global sequence number. Must run inside a write transaction: the counter
-// row's lock serialises writers, so sequence numbers commit in order and the changes
-// feed never passes over a lower number committed later.
+// The next global sequence number. Must run inside a write transaction (else
+// store/internal): write transactions run one at a time on every engine (SQLite's
+// BEGIN IMMEDIATE, PostgreSQL's writer advisory lock), each seeing the one before, so
+// sequence numbers commit in order and the changes feed never passes over a lower
+// number committed later.
 Result<std::int64_t> next_seq(SqlBackend& db);
 // The highest sequence number committed (as this transaction sees it).
 Result<std::int64_t> current_seq(SqlBackend& db);

@@ -82,11 +82,15 @@ std::string with_types(const SqlBackend& db, std::string sql) {
 int latest_schema_version() { return migrations().back().version; }
 
 Status migrate(SqlBackend& db) {
-  auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-  if (!made) return made.error();
+  // Each step runs in a write transaction, which holds the writer lock (SQLite: BEGIN
+  // IMMEDIATE; PostgreSQL: the advisory lock, postgres_backend.h): instances starting
+  // at once on one database migrate one after another, and each sees what the one
+  // before it committed, schema_version included.
   for (const auto& m : migrations()) {
     Transaction tx(db);
     DOORSTEP_TRY(tx.begin(TxMode::write));
+    auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    if (!made) return made.error();
     auto cur = db.query("SELECT coalesce(max(version), 0) FROM schema_version");
     if (!cur) return cur.error();
     const std::int64_t have = cur->empty() ? 0 : cur->front().integer(0);

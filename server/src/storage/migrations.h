@@ -1,6 +1,7 @@
 // The hub's database schema as numbered, forward-only migrations, each applied in
 // one transaction with its schema_version row. SQL is portable (sql_backend.h).
-// Thread-safety: run once at start-up, before connections are shared.
+// Thread-safety: run at start-up. Safe when several processes start at once on one
+// database: every step holds the writer lock (migrate() in migrations.cpp).
 #pragma once
 
 #include "storage/sql_backend.h"

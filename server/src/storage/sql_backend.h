@@ -1,5 +1,6 @@
 // SqlBackend: the hub's only door to its database. One implementation per engine
-// (SqliteBackend on SQLCipher today; a libpq backend later), one conformance suite.
+// (SqliteBackend on SQLCipher, PostgresBackend on libpq), one conformance suite
+// (tests/server/storage_conformance_test.cpp and the server tests, run on both).
 //
 // A SqlBackend is one connection: NOT thread-safe. Each thread leases its own from a
 // SqlPool (sql_pool.h). Business logic never lives in a backend.
@@ -48,7 +49,8 @@ using SqlRows = std::vector<SqlRow>;
 
 enum class TxMode {
   read,   // one consistent snapshot for every statement until commit
-  write,  // writers are serialised where the engine needs it (SQLite: BEGIN IMMEDIATE)
+  write,  // one writer at a time, across processes too (SQLite: BEGIN IMMEDIATE;
+          // PostgreSQL: an advisory lock), and it sees every earlier commit
 };
 
 class SqlBackend {
@@ -68,7 +70,9 @@ class SqlBackend {
 
   // Runs one statement; returns the number of rows it changed. Errors keep the
   // engine's message (never the bound values): store/invalid_argument for a
-  // constraint violation, store/unavailable when busy, io/io_error, store/internal.
+  // constraint violation, store/unavailable when busy or the connection was lost,
+  // io/io_error, store/internal. Inside a transaction, a failed statement fails the
+  // transaction (PostgreSQL refuses every later statement): roll back.
   virtual Result<std::int64_t> exec(std::string_view sql, const SqlParams& params = {}) = 0;
   // Runs one statement and returns every row.
   virtual Result<SqlRows> query(std::string_view sql, const SqlParams& params = {}) = 0;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 namespace doorstep::server {
 
 namespace {
@@ -123,6 +125,23 @@ void SqliteBackend::rollback() {
   for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt);
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   in_tx_ = false;
+}
+
+Status SqliteBackend::copy_to(SqliteBackend& dest) {
+  if (in_tx_ || dest.in_tx_) return make_error(ErrorDomain::store, ErrorCode::internal, "a backup inside a transaction");
+  sqlite3_backup* b = sqlite3_backup_init(dest.db_, "main", db_, "main");
+  if (b == nullptr) return dest.error(sqlite3_errcode(dest.db_), "cannot start the backup");
+  int rc = SQLITE_OK;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  do {
+    rc = sqlite3_backup_step(b, -1);  // every page under one read snapshot
+    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && std::chrono::steady_clock::now() < give_up) sqlite3_sleep(50);
+    else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) break;
+  } while (rc != SQLITE_DONE && (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED));
+  const int finished = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return dest.error(rc, "the backup failed");
+  if (finished != SQLITE_OK) return dest.error(finished, "the backup failed");
+  return {};
 }
 
 Result<sqlite3_stmt*> SqliteBackend::prepare(std::string_view sql, const SqlParams& params) {

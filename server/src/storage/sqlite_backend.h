@@ -34,6 +34,11 @@ class SqliteBackend final : public SqlBackend {
   Result<std::int64_t> exec(std::string_view sql, const SqlParams& params = {}) override;
   Result<SqlRows> query(std::string_view sql, const SqlParams& params = {}) override;
 
+  // Copies this whole database into dest (sqlite3_backup, in one step): one
+  // consistent snapshot, taken while other connections keep writing (WAL readers
+  // block no one). Both must be keyed with the same key.
+  Status copy_to(SqliteBackend& dest);
+
  private:
   explicit SqliteBackend(sqlite3* db) : db_(db) {}
   Result<sqlite3_stmt*> prepare(std::string_view sql, const SqlParams& params);
