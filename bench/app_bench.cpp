@@ -40,7 +40,7 @@
 Q_IMPORT_QML_PLUGIN(DoorstepPlugin)
 
 using namespace doorstep;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -48,8 +48,8 @@ constexpr const char* kPin = "4826";
 constexpr int kCases = 200;
 constexpr int kTimelineEntries = 5000;
 
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+double ms_since(Steady::time_point t) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
 }
 
 double rss_mb() {
@@ -108,15 +108,15 @@ int make_store(const QString& data) {
 }
 
 // One run, in a fresh process: prints "argon ui unlock caseload timeline rss".
-int child(int argc, char* argv[], const QString& data, Clock::time_point start) {
+int child(int argc, char* argv[], const QString& data, Steady::time_point start) {
   // Argon2id alone, with the parameters the store's envelope uses.
-  const auto a0 = Clock::now();
+  const auto a0 = Steady::now();
   unsigned char key[32], salt[crypto_pwhash_SALTBYTES] = {};
   const KdfParams kdf;
   if (crypto_pwhash(key, sizeof key, kPin, 4, salt, kdf.opslimit, kdf.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
     return 1;
   const double argon = ms_since(a0);
-  const auto t0 = Clock::now();  // the cold start proper, after the separate Argon2id
+  const auto t0 = Steady::now();  // the cold start proper, after the separate Argon2id
 
   app::prepare_style();
   QGuiApplication qapp(argc, argv);
@@ -135,12 +135,12 @@ int child(int argc, char* argv[], const QString& data, Clock::time_point start) 
   window->grabWindow();  // the unlock page, drawn
   const double ui = ms_since(t0);
 
-  const auto u0 = Clock::now();
+  const auto u0 = Steady::now();
   context.session().unlock(QStringLiteral("bench"), QString::fromLatin1(kPin));
   if (!spin_until([&] { return context.session().state() == app::WorkerSession::State::Unlocked; }, 30000)) return 1;
   const double unlock = ms_since(u0);  // includes one Argon2id
 
-  const auto c0 = Clock::now();
+  const auto c0 = Steady::now();
   auto* shell = window->findChild<QQuickItem*>(QStringLiteral("shell"));
   if (shell == nullptr) return 1;
   QMetaObject::invokeMethod(shell, "go", Q_ARG(QVariant, QStringLiteral("caseload")));
@@ -151,7 +151,7 @@ int child(int argc, char* argv[], const QString& data, Clock::time_point start) 
 
   std::vector<double> opens;
   for (int i = 0; i < 5; ++i) {
-    const auto o0 = Clock::now();
+    const auto o0 = Steady::now();
     QMetaObject::invokeMethod(shell, "openPerson", Q_ARG(QVariant, QStringLiteral("p0")));
     QCoreApplication::processEvents();
     window->grabWindow();
@@ -174,7 +174,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  const auto start = Clock::now();
+  const auto start = Steady::now();
   if (argc >= 3 && std::string(argv[1]) == "--child") {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     return child(argc, argv, QString::fromLocal8Bit(argv[2]), start);

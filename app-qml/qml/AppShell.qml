@@ -38,6 +38,9 @@ Page {
         Visit.open(visitId)
         stack.push(visitPage)
     }
+    function openForm(formId, caseId) {
+        if (Form.open(formId, caseId)) stack.push(formPage)
+    }
     function writeNote(caseId) {
         Notes.start(caseId)
         stack.push(notePage)
@@ -158,6 +161,7 @@ Page {
         PersonPage {
             onWriteNote: (caseId) => shell.writeNote(caseId)
             onVisitChosen: (visitId) => shell.openVisit(visitId)
+            onFillForm: (formId, caseId) => shell.openForm(formId, caseId)
             onReportIssue: (caseId) => { Report.reset(); Report.caseId = caseId; stack.push(reportPage) }
         }
     }
@@ -175,6 +179,10 @@ Page {
     Component {
         id: reportPage
         ReportPage { onDone: stack.depth > 1 ? stack.pop() : shell.go("today") }
+    }
+    Component {
+        id: formPage
+        FormPage { onDone: stack.pop() }
     }
     Component { id: syncPage; SyncPage {} }
     Component {

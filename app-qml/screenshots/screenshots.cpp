@@ -18,6 +18,7 @@
 #include "app_context.h"
 #include "app_window.h"
 #include "caseload_model.h"
+#include "form_controller.h"
 #include "doorstep/platform/camera.h"
 #include "doorstep/platform/connectivity.h"
 #include "doorstep/platform/location.h"
@@ -151,6 +152,14 @@ int main(int argc, char* argv[]) {
       s.call("writeNote", context.timeline().caseId());
       s.shot(size + QStringLiteral("-note-editor"));
       context.notes().discard();
+      s.call("openPerson", person);
+      settle(500);
+      QMetaObject::invokeMethod(s.shell(), "openForm", Q_ARG(QVariant, QStringLiteral("statutory_visit_child")),
+                                Q_ARG(QVariant, context.timeline().caseId()));
+      context.form().answer(QStringLiteral("child_seen"), QStringLiteral("yes"));
+      context.form().answer(QStringLiteral("visit_minutes"), QStringLiteral("700"));
+      s.shot(size + QStringLiteral("-form"));
+      context.form().clear();
     }
     if (!due.isEmpty()) {
       s.go(QStringLiteral("today"));

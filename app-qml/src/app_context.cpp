@@ -16,6 +16,7 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
   conflicts_ = std::make_unique<ConflictModel>(*session_);
   quarantine_ = std::make_unique<QuarantineModel>(*session_);
   outbox_ = std::make_unique<OutboxModel>(*session_);
+  form_ = std::make_unique<FormController>(*session_, *services.location);
 
   QObject* r = &root_;
   // Unlock: the day's lists load, and sync opens its own connection and runs.
@@ -31,6 +32,7 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
   // Lock: the draft is saved, then every model forgets what it showed; sync closes.
   QObject::connect(session_.get(), &WorkerSession::aboutToLock, r, [this] {
     notes_->close();
+    form_->clear();
     report_->reset();
     visit_->clear();
     timeline_->clear();
@@ -86,6 +88,7 @@ void AppContext::publish() {
   ConflictsSingleton::instance = conflicts_.get();
   QuarantineSingleton::instance = quarantine_.get();
   OutboxSingleton::instance = outbox_.get();
+  FormSingleton::instance = form_.get();
 }
 
 }  // namespace doorstep::app

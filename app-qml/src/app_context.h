@@ -30,6 +30,7 @@ class ReportController;
 class ConflictModel;
 class QuarantineModel;
 class OutboxModel;
+class FormController;
 
 struct PlatformServices {
   platform::Connectivity* connectivity = nullptr;  // not owned; must outlive the context
@@ -58,6 +59,7 @@ class AppContext {
   ConflictModel& conflicts() { return *conflicts_; }
   QuarantineModel& quarantine() { return *quarantine_; }
   OutboxModel& outbox() { return *outbox_; }
+  FormController& form() { return *form_; }
 
  private:
   QObject root_;  // parent of the wiring's connections
@@ -72,6 +74,7 @@ class AppContext {
   std::unique_ptr<ConflictModel> conflicts_;
   std::unique_ptr<QuarantineModel> quarantine_;
   std::unique_ptr<OutboxModel> outbox_;
+  std::unique_ptr<FormController> form_;
 };
 
 }  // namespace doorstep::app

@@ -9,6 +9,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "caseload_model.h"
+#include "form_controller.h"
 #include "note_editor.h"
 #include "report_controller.h"
 #include "sync_controller.h"
@@ -94,6 +95,12 @@ struct OutboxSingleton {
  public:
   static inline OutboxModel* instance = nullptr;
   static OutboxModel* create(QQmlEngine*, QJSEngine* e) { return published(instance, e); }
+};
+struct FormSingleton {
+  Q_GADGET QML_FOREIGN(FormController) QML_SINGLETON QML_NAMED_ELEMENT(Form)
+ public:
+  static inline FormController* instance = nullptr;
+  static FormController* create(QQmlEngine*, QJSEngine* e) { return published(instance, e); }
 };
 // clang-format on
 

@@ -12,6 +12,7 @@ Page {
     signal writeNote(string caseId)
     signal visitChosen(string visitId)
     signal reportIssue(string caseId)
+    signal fillForm(string formId, string caseId)
     property alias list: list
 
     function kindText(kind, status) {
@@ -77,6 +78,26 @@ Page {
                     enabled: Timeline.caseId.length > 0
                     Accessible.name: qsTr("Write a case note")
                     onClicked: page.writeNote(Timeline.caseId)
+                }
+                ActionButton {
+                    objectName: "fillFormButton"
+                    text: qsTr("Fill in a form")
+                    enabled: Timeline.caseId.length > 0 && Form.forms.length > 0
+                    Accessible.name: qsTr("Fill in a form about this case")
+                    onClicked: formMenu.open()
+                    Menu {
+                        id: formMenu
+                        objectName: "formMenu"
+                        Repeater {
+                            model: Form.forms
+                            delegate: MenuItem {
+                                required property var modelData
+                                text: modelData.title
+                                Accessible.name: qsTr("Fill in %1").arg(modelData.title)
+                                onTriggered: page.fillForm(modelData.formId, Timeline.caseId)
+                            }
+                        }
+                    }
                 }
                 ActionButton {
                     text: qsTr("Report an issue")
