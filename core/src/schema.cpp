@@ -99,6 +99,30 @@ std::vector<RecordType> build() {
         {"resolution", F::text, M::later_wins, false},
         {"resolved_by", F::text, M::later_wins, false},
         {"resolved_at", F::timestamp, M::later_wins, false}}},
+      // Forms (DESIGN.md section 7). A published definition version never changes;
+      // its id is "<form_id>-v<version>" (forms/form_records.h).
+      {"form_definition", "form_definition", RecordKind::office_owned, "",
+       {{"form_id", F::text, M::fixed, true},
+        {"version", F::integer, M::fixed, true},
+        {"title", F::text, M::fixed, true},
+        {"definition", F::text, M::fixed, true},  // the definition as canonical JSON
+        {"published_at", F::timestamp, M::fixed, false}}},
+      {"form_submission", "form_submission", RecordKind::append_only, "case_id",
+       {{"case_id", F::text, M::fixed, true},
+        {"form_id", F::text, M::fixed, true},
+        {"form_version", F::integer, M::fixed, true},
+        {"answers", F::text, M::fixed, true},  // JSON object: Submission::answers
+        {"submitted_at", F::timestamp, M::fixed, true},
+        {"submitted_by", F::text, M::fixed, true}}},
+      // A form being filled in: stays on the device (like a note draft).
+      {"form_draft", "form_draft", RecordKind::local_only, "case_id",
+       {{"case_id", F::text, M::fixed, true},
+        {"form_id", F::text, M::fixed, true},
+        {"form_version", F::integer, M::fixed, true},
+        {"draft", F::text, M::later_wins, true},  // FormSession::to_draft() JSON
+        {"started_at", F::timestamp, M::fixed, true},
+        {"saved_at", F::timestamp, M::later_wins, true},
+        {"author", F::text, M::fixed, true}}},
       {"quarantine", "quarantine", RecordKind::local_only, "",
        {{"op_id", F::text, M::fixed, true},
         {"record_type", F::text, M::fixed, true},

@@ -101,7 +101,7 @@ Status put(Store& s, const Record& r) {
 
 TEST_CASE("the schema names every record type once, with known fields", "[schema]") {
   const auto& types = record_types();
-  REQUIRE(types.size() == 11);
+  REQUIRE(types.size() == 14);
   std::set<std::string> names, tables;
   for (const auto& rt : types) {
     INFO("record type " << rt.name);
@@ -118,7 +118,8 @@ TEST_CASE("the schema names every record type once, with known fields", "[schema
     CHECK(rt.field("no_such_field") == nullptr);
   }
   for (const char* expected : {"person", "case", "case_note", "visit", "task", "task_completion", "field_report",
-                               "attachment", "audit_event", "conflict", "quarantine"})
+                               "attachment", "audit_event", "conflict", "quarantine", "form_definition",
+                               "form_submission", "form_draft"})
     CHECK(names.count(expected) == 1);
   CHECK(find_record_type("no_such_type") == nullptr);
 }

@@ -166,7 +166,7 @@ TEST_CASE("the store runs in the pinned SQLCipher 3 format with schema 1", "[sto
   CHECK(info->format == "sqlcipher3");
   INFO("the page size decides whether another build can read this device's files");
   CHECK(info->cipher_page_size == 1024);
-  CHECK(info->schema_version == 2);
+  CHECK(info->schema_version == 3);
   CHECK_FALSE(info->cipher_version.empty());
   CHECK(info->user == "alex");
   CHECK(info->device_id == s->device_id());

@@ -54,10 +54,10 @@ int load(Context& ctx, const std::string& file) {
   auto sum = load_json(**store, text);
   if (!sum) return ctx.fail(sum.error());
   nlohmann::json j = {{"people", sum->people}, {"cases", sum->cases}, {"visits", sum->visits},
-                      {"tasks", sum->tasks},   {"notes", sum->notes}};
+                      {"tasks", sum->tasks},   {"notes", sum->notes}, {"forms", sum->forms}};
   return ctx.done(j, "Loaded " + std::to_string(sum->people) + " people, " + std::to_string(sum->cases) + " cases, " +
                          std::to_string(sum->visits) + " visits, " + std::to_string(sum->tasks) + " tasks, " +
-                         std::to_string(sum->notes) + " notes");
+                         std::to_string(sum->notes) + " notes, " + std::to_string(sum->forms) + " forms");
 }
 
 int status(Context& ctx) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doorstep/core/forms/form_records.h"
 #include "doorstep/core/json_fields.h"
 
 namespace doorstep {
@@ -13,14 +14,39 @@ Result<LoadSummary> load_json(Store& store, const std::string& text) {
   static const std::pair<const char*, const char*> lists[] = {
       {"people", "person"}, {"cases", "case"}, {"visits", "visit"}, {"tasks", "task"}, {"notes", "case_note"}};
   for (const auto& [key, value] : doc.items()) {
-    bool known = false;
+    bool known = key == "forms";
     for (const auto& l : lists) known = known || key == l.first;
     if (!known)
       return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
-                        "unknown list \"" + key.substr(0, 40) + "\" (expected people, cases, visits, tasks, notes)");
+                        "unknown list \"" + key.substr(0, 40) + "\" (expected people, cases, visits, tasks, notes, forms)");
   }
   LoadSummary sum;
   auto st = store.write([&](Writer& w) -> Status {
+    // Form definitions, each checked by the forms engine as the server checks one it
+    // publishes; stored as the published form_definition record of their version.
+    if (doc.contains("forms")) {
+      const auto& arr = doc["forms"];
+      if (!arr.is_array()) return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "forms must be a list");
+      for (std::size_t i = 0; i < arr.size(); ++i) {
+        const std::string where = "forms[" + std::to_string(i) + "]";
+        auto fail = [&](const std::string& msg) {
+          return make_error(ErrorDomain::input, ErrorCode::invalid_argument, where + ": " + msg);
+        };
+        auto load = forms::load_definition_json(arr[i]);
+        if (!load.ok()) return fail(load.problems.empty() ? "not a form definition" : load.problems.front().describe());
+        auto id = forms::definition_record_id(load.definition->form_id, load.definition->version);
+        if (!id) return fail(id.error().message);
+        Record r;
+        r.type = "form_definition";
+        r.id = *id;
+        r.rev = 1;
+        r.fields = forms::definition_record_fields(*load.definition);
+        r.fields["published_at"] = Value{};
+        auto put = w.put_base(r);
+        if (!put.ok()) return fail(put.error().message);
+        ++sum.forms;
+      }
+    }
     for (const auto& [key, type] : lists) {
       if (!doc.contains(key)) continue;
       const auto& arr = doc[key];

@@ -28,6 +28,10 @@ const char* detail_sql(const std::string& kind) {
   if (kind == "task_completion")
     return "SELECT 'done', t.title || coalesce(': ' || tc.note, '') "
            "FROM task_completion tc JOIN task t ON t.id = tc.task_id WHERE tc.id = ?1";
+  if (kind == "form")
+    return "SELECT 'submitted', coalesce((SELECT d.title FROM form_definition d WHERE d.form_id = s.form_id "
+           "AND d.version = s.form_version LIMIT 1), s.form_id) || ' (version ' || s.form_version || ')' "
+           "FROM form_submission s WHERE s.id = ?1";
   return "SELECT status, category || coalesce(': ' || substr(description, 1, 100), '') FROM field_report WHERE id = ?1";
 }
 

@@ -27,6 +27,7 @@ const std::vector<DerivedIndex>& derived_indexes() {
       {"visit", {TIMELINE_CATCH_UP("visit", "visit", "coalesce(t.checked_in_at, t.planned_start)")}},
       {"task_completion", {TIMELINE_CATCH_UP("task_completion", "task_completion", "t.completed_at")}},
       {"field_report", {TIMELINE_CATCH_UP("field_report", "field_report", "t.reported_at")}},
+      {"form_submission", {TIMELINE_CATCH_UP("form", "form_submission", "t.submitted_at")}},
       {"person",
        {"INSERT INTO person_fts(docid, name, address) "
         "SELECT rowid, name, coalesce(address, '') FROM person WHERE rowid > ?1"}},

@@ -11,7 +11,7 @@ namespace doorstep::store {
 // set-based statements and raises the mark; must run inside the write transaction
 // that inserted the rows, so a committed row is always indexed. Cheap when nothing
 // was inserted (two index lookups per table). Updates and deletes of indexed rows
-// are kept by triggers (migrations.cpp, migration 2).
+// are kept by triggers (migrations.cpp, migrations 2 and 3).
 Status catch_up_derived_indexes(db::Database& db);
 
 }  // namespace doorstep::store

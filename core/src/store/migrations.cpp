@@ -235,12 +235,48 @@ END;
 )SQL" INDEXED_MARK("case_note") INDEXED_MARK("visit") INDEXED_MARK("task_completion")
     INDEXED_MARK("field_report") INDEXED_MARK("person");
 
-const std::vector<const char*> kMigrations = {kMigration1, kMigration2};
+// Migration 3: forms (DESIGN.md section 7). Published definitions (every version the
+// device has received: a draft started on one is finished on it), submissions (synced,
+// immutable, on the timeline as kind "form") and drafts (local-only, the session's
+// to_draft() JSON). New submissions reach the timeline through the catch-up of
+// derived_index.cpp, as migration 2 does for the other kinds; updates and deletes
+// through the triggers below.
+#define TIMELINE_CHANGE_TRIGGERS(KIND, TABLE, AT)                                           \
+  "CREATE TRIGGER timeline_" TABLE "_update AFTER UPDATE ON " TABLE " BEGIN\n"               \
+  "  DELETE FROM timeline_entry WHERE kind = '" KIND "' AND id = old.id;\n"                 \
+  TIMELINE_ROW(KIND, AT) "END;\n"                                                          \
+  "CREATE TRIGGER timeline_" TABLE "_delete AFTER DELETE ON " TABLE " BEGIN\n"               \
+  "  DELETE FROM timeline_entry WHERE kind = '" KIND "' AND id = old.id;\n"                 \
+  "END;\n"
+
+const char* kMigration3 = R"SQL(
+CREATE TABLE form_definition (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  form_id TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL, definition TEXT NOT NULL,
+  published_at TEXT);
+CREATE INDEX form_definition_form ON form_definition(form_id, version);
+
+CREATE TABLE form_submission (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  case_id TEXT NOT NULL )SQL" CASE_REF R"SQL(,
+  form_id TEXT NOT NULL, form_version INTEGER NOT NULL, answers TEXT NOT NULL,
+  submitted_at TEXT NOT NULL, submitted_by TEXT NOT NULL);
+CREATE INDEX form_submission_case ON form_submission(case_id, submitted_at);
+
+CREATE TABLE form_draft (
+  )SQL" RECORD_COLUMNS R"SQL(,
+  case_id TEXT NOT NULL )SQL" CASE_REF R"SQL(,
+  form_id TEXT NOT NULL, form_version INTEGER NOT NULL, draft TEXT NOT NULL,
+  started_at TEXT NOT NULL, saved_at TEXT NOT NULL, author TEXT NOT NULL);
+CREATE INDEX form_draft_case ON form_draft(case_id);
+)SQL" TIMELINE_CHANGE_TRIGGERS("form", "form_submission", "new.submitted_at") INDEXED_MARK("form_submission");
+
+const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 
 Status migrate(db::Database& db) {
-  static_assert(kSchemaVersion == 2, "kMigrations and kSchemaVersion must agree");
+  static_assert(kSchemaVersion == 3, "kMigrations and kSchemaVersion must agree");
   auto v = db.pragma("PRAGMA user_version");
   if (!v) return v.error();
   const int current = std::stoi(v->empty() ? "0" : *v);

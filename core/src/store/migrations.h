@@ -6,7 +6,7 @@
 namespace doorstep::store {
 
 // The user_version a store has after migrate(). Raise with each new migration.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Applies every migration above the file's user_version, each in its own
 // transaction together with the user_version bump. A store newer than this build

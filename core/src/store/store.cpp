@@ -321,7 +321,7 @@ Result<StoreInfo> Store::info() {
   auto ops = count("SELECT count(*) FROM outbox");
   auto q = count("SELECT count(*) FROM quarantine");
   auto c = count("SELECT count(*) FROM conflict WHERE resolution IS NULL AND deleted = 0");
-  auto d = count("SELECT count(*) FROM case_note WHERE state = 'draft'");
+  auto d = count("SELECT (SELECT count(*) FROM case_note WHERE state = 'draft') + (SELECT count(*) FROM form_draft)");
   if (!ops) return ops.error();
   if (!q) return q.error();
   if (!c) return c.error();

@@ -171,27 +171,33 @@ Result<std::vector<std::string>> Writer::purge_case(const std::string& case_id) 
   std::string person_id = *prow ? (*person)->text(0) : "";
   (*person)->reset();
   // A draft never left the device, so the server cannot hand it to anyone: its text
-  // moves to the quarantine (with the reason) instead of disappearing with the case.
-  {
-    const RecordType& notes = *find_record_type("case_note");
-    auto drafts = db.prepare("SELECT " + store::column_list(notes) + " FROM case_note WHERE case_id = ? AND state = 'draft'");
+  // (a note's, or a form's answers) moves to the quarantine with the reason instead of
+  // disappearing with the case.
+  for (const auto& [type, where] : {std::pair<const char*, const char*>{"case_note", " AND state = 'draft'"},
+                                    {"form_draft", ""}}) {
+    const RecordType& rt = *find_record_type(type);
+    auto drafts = db.prepare("SELECT " + store::column_list(rt) + " FROM " + std::string(rt.table) +
+                             " WHERE case_id = ?" + where);
     if (!drafts) return drafts.error();
     (*drafts)->bind(1, case_id);
-    auto list = store::collect_records(notes, **drafts);
+    auto list = store::collect_records(rt, **drafts);
     if (!list) return list.error();
     for (const auto& d : *list) {
       Record q;
       q.type = "quarantine";
       q.id = d.id;
       q.hlc = store_.hlc_clock().now().encode();
-      nlohmann::json op = {{"record_type", "case_note"}, {"record_id", d.id}, {"action", "draft"},
+      nlohmann::json op = {{"record_type", type}, {"record_id", d.id}, {"action", "draft"},
                            {"fields", nlohmann::json::parse(fields_to_json(d.fields), nullptr, false)}};
       q.fields = {{"op_id", d.id},
-                  {"record_type", std::string("case_note")},
+                  {"record_type", std::string(type)},
                   {"record_id", d.id},
                   {"operation", op.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
-                  {"reason", std::string("an unfinished draft on a case that has left your caseload; "
-                                         "its text is kept here for you to pass on")},
+                  {"reason", std::string(type == std::string("case_note")
+                                             ? "an unfinished draft on a case that has left your caseload; "
+                                               "its text is kept here for you to pass on"
+                                             : "an unfinished form on a case that has left your caseload; "
+                                               "its answers are kept here for you to pass on")},
                   {"quarantined_at", format_timestamp(store_.clock().now_ms())}};
       DOORSTEP_TRY(put_base(q));
     }

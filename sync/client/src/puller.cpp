@@ -3,6 +3,7 @@
 #include <future>
 #include <optional>
 
+#include "doorstep/core/schema.h"
 #include "doorstep/protocol/messages.h"
 
 namespace doorstep::client {
@@ -103,7 +104,8 @@ Status Puller::apply(const Page& page, SyncSummary& summary) {
   auto st = store_.write([&](Writer& w) -> Status {
     for (const auto& e : page.changes.entries) {
       if (e.record) {
-        if (e.record->type == "quarantine") continue;  // local-only; never from a server
+        // Local-only types (quarantine, form drafts) never come from a server.
+        if (const RecordType* rt = find_record_type(e.record->type); rt && rt->kind == RecordKind::local_only) continue;
         DOORSTEP_TRY(w.apply_server_state(*e.record));
         if (e.record->type == "case") DOORSTEP_TRY(purge_.on_case_received(w, e.record->id));
         ++applied;

@@ -1,7 +1,7 @@
-// Loading office data (people, cases, visits, tasks) from a JSON document into a
-// store as server state: no outbox operations. Used by `doorstep load`, the demo and
-// tests until the sync engine brings data from the server. One transaction: a file
-// with any bad record loads nothing.
+// Loading office data (people, cases, visits, tasks, notes, form definitions) from a
+// JSON document into a store as server state: no outbox operations. Used by `doorstep
+// load`, the demo and tests until the sync engine brings data from the server. One
+// transaction: a file with any bad record loads nothing.
 #pragma once
 
 #include <cstdint>
@@ -13,12 +13,15 @@
 namespace doorstep {
 
 struct LoadSummary {
-  std::int64_t people = 0, cases = 0, visits = 0, tasks = 0, notes = 0;
+  std::int64_t people = 0, cases = 0, visits = 0, tasks = 0, notes = 0, forms = 0;
 };
 
-// Format: {"people": [...], "cases": [...], "visits": [...], "tasks": [...], "notes": [...]};
-// each element is {"id": "...", "rev": n (optional, default 1), <schema fields>}.
-// Errors name the list, the element index and the field.
+// Format: {"people": [...], "cases": [...], "visits": [...], "tasks": [...], "notes": [...],
+// "forms": [...]}; each element is {"id": "...", "rev": n (optional, default 1), <schema
+// fields>}, except forms: each is a form definition in the JSON format of
+// forms/definition_loader.h, checked by the forms engine and stored as its version's
+// form_definition record. Errors name the list, the element index and the field (for a
+// form, its first problem with sheet, row and column).
 Result<LoadSummary> load_json(Store& store, const std::string& json_text);
 
 }  // namespace doorstep

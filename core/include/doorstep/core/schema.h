@@ -31,11 +31,11 @@ enum class MergePolicy {
 
 enum class RecordKind {
   editable,      // fields merge by policy
-  finalisable,   // drafts stay on the device; once final, immutable (notes, forms)
-  append_only,   // created, never changed (task completions, audit events)
+  finalisable,   // drafts stay on the device; once final, immutable (notes)
+  append_only,   // created, never changed (task completions, audit events, form submissions)
   immutable,     // content-addressed (attachments)
-  office_owned,  // created only by the office or server (conflicts); fields merge by policy
-  local_only,    // never synced (quarantine)
+  office_owned,  // created only by the office or server (conflicts, form definitions); fields merge by policy
+  local_only,    // never synced (quarantine, form drafts)
 };
 
 struct FieldSpec {

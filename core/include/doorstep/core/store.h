@@ -59,7 +59,7 @@ struct StoreInfo {
   std::int64_t pending_operations = 0;
   std::int64_t quarantined = 0;
   std::int64_t open_conflicts = 0;
-  std::int64_t drafts = 0;
+  std::int64_t drafts = 0;      // note drafts and forms being filled in
   std::optional<std::string> last_sync;  // timestamp of the last completed sync, if any
 };
 
@@ -196,8 +196,9 @@ class Writer {
   Status quarantine(std::int64_t seq, const std::string& reason);
   // Deletes the case and every row that belongs to it (notes, visits, tasks,
   // completions, reports, attachments, conflicts), then people left with no case and
-  // their own conflicts and attachments. Unfinished drafts on the case move to the
-  // quarantine with a reason: they never reached the server, so they must not vanish.
+  // their own conflicts and attachments. Unfinished drafts on the case (notes and forms)
+  // move to the quarantine with a reason: they never reached the server, so they must
+  // not vanish.
   // Returns the SHA-256 of attachments no longer referenced, whose blob files the
   // caller deletes after commit. Refused while the case has pending operations.
   Result<std::vector<std::string>> purge_case(const std::string& case_id);

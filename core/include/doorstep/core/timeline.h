@@ -1,5 +1,5 @@
 // Timeline: one person's history across all their cases — notes, visits, tasks,
-// task completions and field reports — newest first, paged, with the person's
+// task completions, field reports and submitted forms — newest first, paged, with the person's
 // warning markers first. Opening it (the first page) records a "viewed" audit event.
 // Same threading as the Store.
 #pragma once
@@ -15,12 +15,12 @@
 namespace doorstep {
 
 struct TimelineEntry {
-  std::string kind;     // "note", "visit", "task", "task_completion", "field_report"
+  std::string kind;     // "note", "visit", "task_completion", "field_report", "form"
   std::string id;
   std::string case_id;
   std::string at;       // the entry's time, ISO 8601
-  std::string status;   // note state, visit status, report status; empty for others
-  std::string summary;  // one line: first 120 characters of a note, a visit's purpose, ...
+  std::string status;   // note state, visit status, report status, "submitted" (forms)
+  std::string summary;  // one line: first 120 characters of a note, a visit's purpose, a form's title, ...
 };
 
 struct TimelinePage {

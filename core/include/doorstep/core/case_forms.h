@@ -1,0 +1,111 @@
+// CaseForms: filling in forms about a case on the device (DESIGN.md section 7). The forms
+// a worker can start are the form_definition records the office published (the latest
+// version of each); a form being filled in is a draft kept in the encrypted store
+// (form_draft, local-only, like a note draft) that survives a restart and keeps the
+// version it was started on, even after a newer one arrives; submitting writes the
+// form_submission, its save_to values into the case and person records (ordinary edits
+// that sync and merge field by field), their outbox operations and audit events in one
+// transaction. Same threading as the Store: one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "doorstep/core/forms/definition.h"
+#include "doorstep/core/forms/session.h"
+#include "doorstep/core/record.h"
+#include "doorstep/core/result.h"
+#include "doorstep/core/store.h"
+
+namespace doorstep {
+
+// A form the worker can start: the latest version the device holds.
+struct AvailableForm {
+  std::string form_id;
+  std::int64_t version = 0;
+  std::string title;
+};
+
+// A form being filled in on this device.
+struct FormDraft {
+  std::string id;  // the form_draft record's id
+  std::string case_id;
+  std::string form_id;
+  std::int64_t version = 0;      // the version it was started on, and will be submitted as
+  std::int64_t latest_version = 0;  // the newest version on the device (> version: a newer one arrived)
+  std::string title;             // the title of `version`
+  std::string started_at, saved_at;
+};
+
+// A draft opened for filling in: its record and the session over its version.
+struct OpenForm {
+  FormDraft draft;
+  forms::FormSession session;
+};
+
+// The outcome of submit(): the submission, or the problems that refused it (nothing
+// changed). A failure of the store itself is an Error instead.
+struct FormSubmitOutcome {
+  std::optional<Record> submission;            // the form_submission record as stored
+  std::vector<forms::AnswerProblem> problems;  // survey order; empty when submitted
+  std::vector<Record> saved_to;                // case / person records changed by save_to
+  bool ok() const { return submission.has_value(); }
+};
+
+class CaseForms {
+ public:
+  // The store must outlive this object. Loaded definitions are kept while it lives
+  // (a published version never changes).
+  explicit CaseForms(Store& store) : store_(store) {}
+
+  // The latest version of every form on the device, by title.
+  Result<std::vector<AvailableForm>> available();
+  // One version's definition, loaded and checked again from its record. not_found when
+  // the device does not hold that version; store/corrupt when the record does not load.
+  Result<std::shared_ptr<const forms::FormDefinition>> definition(const std::string& form_id, std::int64_t version);
+
+  // Starts the latest version of form_id for a case: defaults, then prefill of every
+  // save_to question from the case and its person (person.address, case.title, ...).
+  // The draft is saved at once (one transaction). not_found for an unknown case or form.
+  Result<OpenForm> start(const std::string& case_id, const std::string& form_id);
+  // Reopens a draft on the version it was started on.
+  Result<OpenForm> resume(const std::string& draft_id);
+  // Saves the session's answers into its draft (one transaction, no outbox operation).
+  // invalid_argument when the session is for another form or version than the draft.
+  Status save(const std::string& draft_id, const forms::FormSession& session);
+  // Drafts on this device, oldest first; case_id "" for every case.
+  Result<std::vector<FormDraft>> drafts(const std::string& case_id = "");
+  // Deletes a draft (its answers are gone).
+  Status discard(const std::string& draft_id);
+
+  // Submits the session as its draft's version. When the session has problems, they
+  // come back and nothing changes (the draft is not saved either). Otherwise one
+  // transaction writes the form_submission (queued), each save_to value as an edit of
+  // the case or person record (queued; skipped when the record already holds the
+  // value), the audit events, and removes the draft.
+  Result<FormSubmitOutcome> submit(const std::string& draft_id, forms::FormSession& session);
+
+  // The forms submitted on a case, oldest first.
+  Result<std::vector<Record>> submissions(const std::string& case_id);
+
+ private:
+  Result<FormDraft> describe(const Record& draft);
+  Store& store_;
+  std::map<std::string, std::shared_ptr<const forms::FormDefinition>> loaded_;  // by record id
+};
+
+// Fills answers in from JSON, as a script or a support tool writes them:
+// {"name": value, "repeat_name": [{"member": value, ...}, ...]}. Text, numbers and
+// booleans are answers; null clears; a list of text answers a select_multiple; a list of
+// objects sets a repeat's instances (added or removed to match) and answers each.
+// Stops at the first refused answer: invalid_argument (or not_found) naming its path,
+// and the session is then part-filled, so callers drop it rather than save it.
+Status fill_answers(forms::FormSession& session, const nlohmann::json& answers);
+
+}  // namespace doorstep
