@@ -142,7 +142,7 @@ TEST_CASE("without a settings sheet the form is named by the caller, version 1",
 }
 
 TEST_CASE("settings use XLSForm's column names", "[forms][csv]") {
-  auto l = load_xlsform_csv("type,name,label\ntext,a,A\n", "", "form_title,id_string,version,style\nStreet,street,202611\n");
+  auto l = load_xlsform_csv("type,name,label\ntext,a,A\n", "", "form_title,id_string,version,style\nStreet,street,202611\n\n,,,\n");
   REQUIRE(l.ok());
   CHECK(l.definition->title == "Street");
   CHECK(l.definition->form_id == "street");

@@ -182,7 +182,7 @@ DefinitionLoad load_xlsform_csv(std::string_view survey, std::string_view choice
   read_sheet("choices", choices, sheets.choices, sheets, kMaxChoiceRows);
   if (!blank(settings)) {
     sheets.has_settings = true;
-    read_sheet("settings", settings, sheets.settings, sheets, 1);
+    read_sheet("settings", settings, sheets.settings, sheets, 100);  // the first row counts
   }
   sheets.fallback_form_id = std::string(fallback_form_id);
   return build_definition(std::move(sheets));
