@@ -23,6 +23,7 @@
 #include "http/request_log.h"
 #include "hub/accounts.h"
 #include "hub/demo_seed.h"
+#include "hub/forms.h"
 #include "hub/hub.h"
 #include "storage/sqlite_backup.h"
 
@@ -129,6 +130,18 @@ int main(int argc, char** argv) {
         else
           std::printf("demo worker: %s (%s)\n", w.username.c_str(), w.team.c_str());
       }
+    }
+    // The demo forms (share/forms), so demo workers have forms to fill in; already
+    // published versions are left as they are.
+    if (auto dir = demo_forms_dir("/proc/self/exe")) {
+      auto forms = publish_form_directory(**hub, *dir, "demo-seed");
+      if (!forms) return fail("demo forms: " + forms.error().message);
+      if (*forms > 0) std::printf("demo forms published: %d from %s\n", *forms, dir->string().c_str());
+    } else {
+      std::string looked;
+      for (const auto& p : demo_forms_candidates("/proc/self/exe")) looked += " " + p.string();
+      std::fprintf(stderr, "doorstep-server: demo: no demo forms found (looked in%s); workers will have no forms\n",
+                   looked.c_str());
     }
   }
 

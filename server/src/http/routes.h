@@ -11,6 +11,7 @@ void add_sync_routes(Router& r, Hub& hub);    // /v1/enrol, /v1/token, /v1/sync/
 void add_blob_routes(Router& r, Hub& hub);    // /v1/blobs/...
 void add_office_routes(Router& r, Hub& hub);  // /v1/office/... people, cases, visits, tasks, allocation
 void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... login, accounts, devices, conflicts, audit, export
+void add_form_routes(Router& r, Hub& hub);    // /v1/office/forms, /v1/office/form-submissions
 void add_health_routes(Router& r, Hub& hub);  // /healthz, /metrics
 
 }  // namespace doorstep::server::http

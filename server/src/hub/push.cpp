@@ -7,6 +7,7 @@
 #include "doorstep/protocol/merge.h"
 #include "hub/audit_log.h"
 #include "hub/conflicts.h"
+#include "hub/forms.h"
 #include "hub/record_rows.h"
 #include "hub/record_rules.h"
 #include "hub/scope.h"
@@ -69,6 +70,7 @@ Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& 
   const RecordType* rt = find_record_type(op.record_type);
   if (rt == nullptr) return rejected(op, "unknown record type");
   if (op.record_type == "audit_event") return rejected(op, "audit events travel in audit_events, not as operations");
+  if (op.record_type == "form_definition") return rejected(op, "forms are published by the office, not a device");
   // The merge treats a device's own earlier changes as not concurrent with its later
   // ones, by the device named in the clock: a clock naming another device could make
   // a change silently overwrite that device's.
@@ -122,6 +124,12 @@ Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& 
     auto late = written_before_handover(hub, db, caller, op, scope->case_id);
     if (!late) return late.error();
     if (!*late) return rejected(op, kNotInCaseload);
+  }
+  if (!*current && op.record_type == "form_submission") {
+    // The same forms engine as the device, against the version the submission names.
+    auto refusal = form_submission_refusal(db, next.record, ctx.server_now_ms);
+    if (!refusal) return refusal.error();
+    if (!refusal->empty()) return rejected(op, *refusal);
   }
 
   DOORSTEP_TRY(save_record(db, next, *scope));

@@ -9,7 +9,9 @@ const char* scope_condition() {
   return "(r.case_id IN (SELECT c.id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0)"
          " OR (r.case_id IS NULL AND r.person_id IN"
          "     (SELECT c.person_id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0))"
-         " OR (r.case_id IS NULL AND r.author = ?))";
+         " OR (r.case_id IS NULL AND r.author = ?)"
+         // Published forms belong to no case: every worker gets every version.
+         " OR r.type = 'form_definition')";
 }
 
 SqlParams scope_params(const std::string& worker) { return {worker, worker, worker}; }
@@ -77,6 +79,7 @@ std::string identity_field(const std::string& record_type) {
   if (record_type == "field_report") return "reporter";
   if (record_type == "case_note") return "author";
   if (record_type == "task_completion") return "completed_by";
+  if (record_type == "form_submission") return "submitted_by";
   return "";
 }
 

@@ -1,8 +1,9 @@
 // Scope: what a worker may see and change (DESIGN.md section 4).
 //
 // A worker's scope is the cases allocated to them and not closed; the people on
-// those cases; every record whose case is one of those; conflicts about any of
-// them; and the field reports they made (with what hangs off them). The office
+// those cases; every record whose case is one of those (form submissions included);
+// conflicts about any of them; the field reports they made (with what hangs off
+// them); and every published form definition, which belongs to no case. The office
 // sees everything.
 //
 // Each stored record carries scope columns derived from its state (ScopeColumns),

@@ -1,0 +1,107 @@
+// The office API for forms (hub/forms.h):
+//   POST /v1/office/forms                      a form definition (JSON)   -> 200 {"record", "published"}
+//                                              with problems -> 400 {"error", "message", "problems": [...]}
+//   GET  /v1/office/forms                      every published version   -> 200 {"forms": [...]}
+//   GET  /v1/office/forms/{id}                 one version ("<form_id>-v<n>") -> 200 {"record"}
+//   GET  /v1/office/form-submissions?case_id=  the submissions of a case -> 200 {"submissions": [...]}
+//   GET  /v1/office/form-submissions/{id}      one submission            -> 200 {"record"}
+#include "doorstep/protocol/messages.h"
+#include "http/auth.h"
+#include "http/json_io.h"
+#include "http/routes.h"
+#include "hub/forms.h"
+#include "hub/record_rows.h"
+
+namespace doorstep::server::http {
+
+using nlohmann::json;
+
+namespace {
+
+json problems_json(const std::vector<forms::DefinitionProblem>& problems) {
+  json out = json::array();
+  for (const auto& p : problems)
+    out.push_back({{"sheet", p.sheet}, {"row", p.row}, {"column", p.column}, {"message", p.message}});
+  return out;
+}
+
+void send_record(Hub& hub, httplib::Response& res, const std::string& type, const std::string& id) {
+  auto db = hub.pool().lease();
+  if (!db) return send_error(res, db.error());
+  auto found = load_record(**db, type, id);
+  if (!found) return send_error(res, found.error());
+  if (!*found) return send_error(res, 404, "not_found", "no such " + type);
+  send_json(res, 200, {{"record", protocol::record_to_json((*found)->state.record)}});
+}
+
+}  // namespace
+
+void add_form_routes(Router& r, Hub& hub) {
+  r.post("/v1/office/forms", "/v1/office/forms", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto who = require_office(hub, req, res);
+    if (!who) return;
+    auto body = parse_body(req);
+    if (!body) return send_error(res, body.error());
+    auto out = FormPublisher(hub).publish(*body, who->user);
+    if (!out) return send_error(res, out.error());
+    if (!out->problems.empty()) {
+      const auto n = out->problems.size();
+      return send_json(res, 400,
+                       {{"error", "invalid_argument"},
+                        {"message", "the form definition has " + std::to_string(n) + (n == 1 ? " problem" : " problems") +
+                                        "; nothing was published"},
+                        {"problems", problems_json(out->problems)}});
+    }
+    send_json(res, 200, {{"record", protocol::record_to_json(*out->record)}, {"published", out->created}});
+  });
+
+  r.get("/v1/office/forms", "/v1/office/forms", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto who = require_office(hub, req, res);
+    if (!who) return;
+    auto list = FormPublisher(hub).published();
+    if (!list) return send_error(res, list.error());
+    json forms = json::array();
+    for (const auto& f : *list)
+      forms.push_back({{"id", f.id},
+                       {"form_id", f.text("form_id")},
+                       {"version", f.integer("version").value_or(0)},
+                       {"title", f.text("title")},
+                       {"published_at", f.text("published_at")}});
+    send_json(res, 200, {{"forms", forms}});
+  });
+
+  r.get(std::string("/v1/office/forms/") + kIdPattern, "/v1/office/forms/{id}",
+        [&hub](const httplib::Request& req, httplib::Response& res) {
+          if (!require_office(hub, req, res)) return;
+          send_record(hub, res, "form_definition", req.matches[1]);
+        });
+
+  r.get("/v1/office/form-submissions", "/v1/office/form-submissions",
+        [&hub](const httplib::Request& req, httplib::Response& res) {
+          if (!require_office(hub, req, res)) return;
+          const std::string case_id = req.get_param_value("case_id");
+          if (case_id.empty() || case_id.size() > 64)
+            return send_error(res, 400, "invalid_argument", "give the case: ?case_id=ID");
+          auto db = hub.pool().lease();
+          if (!db) return send_error(res, db.error());
+          auto rows = (*db)->query(std::string("SELECT ") + kRecordColumns +
+                                       " FROM record r WHERE r.type = 'form_submission' AND r.case_id = ? ORDER BY r.rev",
+                                   {case_id});
+          if (!rows) return send_error(res, rows.error());
+          json out = json::array();
+          for (const auto& row : *rows) {
+            auto s = row_to_stored(row, false);
+            if (!s) return send_error(res, s.error());
+            out.push_back(protocol::record_to_json(s->state.record));
+          }
+          send_json(res, 200, {{"submissions", out}});
+        });
+
+  r.get(std::string("/v1/office/form-submissions/") + kIdPattern, "/v1/office/form-submissions/{id}",
+        [&hub](const httplib::Request& req, httplib::Response& res) {
+          if (!require_office(hub, req, res)) return;
+          send_record(hub, res, "form_submission", req.matches[1]);
+        });
+}
+
+}  // namespace doorstep::server::http

@@ -1,0 +1,303 @@
+// Forms end to end: the office publishes a form on the real doorstep-server, a worker's
+// device receives it, fills it in and syncs; the hub checks every submission with the
+// same forms engine. What must hold: a broken form never reaches a worker; a visit
+// recorded on a form reaches the office with what it saved into the person's record;
+// a submission the hub refuses stays on the device in the quarantine with the hub's
+// reasons; and a form begun before a new version was published is still accepted.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "doorstep/core/case_forms.h"
+#include "doorstep/core/forms/form_records.h"
+#include "hub.h"
+
+using namespace doorstep;
+using namespace doorstep::e2e;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 24ll * 3600 * 1000;
+
+json demo_form(const std::string& name) {
+  std::ifstream in(std::string(DOORSTEP_FORMS_DIR) + "/" + name + ".json");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return json::parse(ss.str());
+}
+
+std::string day(int offset) {
+  return format_timestamp(SystemClock::instance().now_ms() + offset * kDayMs).substr(0, 10);
+}
+
+// A statutory visit today, complete and correct.
+json good_visit() {
+  return {{"visit_date", day(0)},          {"child_seen", "yes"},       {"seen_alone", "yes"},
+          {"bedroom_seen", "yes"},         {"any_concerns", "no"},      {"visit_minutes", 40},
+          {"home_address", "3 Kiln Yard, Eastmarsh"}, {"family_phone", "01632 960123"},
+          {"next_visit_date", day(7)},     {"declaration", true}};
+}
+
+void must_sync(Device& d) {
+  auto r = d.sync();
+  INFO((r.ok() ? std::string() : r.error().describe()));
+  REQUIRE(r.ok());
+}
+
+struct Council {
+  Hub hub;
+  Council() {
+    hub.add_worker("sam");
+    hub.add_case("p1", "Dana Whitfield", "c1", "sam");
+    hub.office("PUT", "/v1/office/people/p1", {{"fields", {{"address", "14 Orchard Row"}}}});
+  }
+};
+
+OpenForm start(CaseForms& forms, const std::string& form_id) {
+  auto f = forms.start("c1", form_id);
+  INFO((f.ok() ? std::string() : f.error().describe()));
+  REQUIRE(f.ok());
+  return std::move(*f);
+}
+
+void fill(OpenForm& f, const json& answers) {
+  auto st = fill_answers(f.session, answers);
+  INFO((st.ok() ? std::string() : st.error().describe()));
+  REQUIRE(st.ok());
+}
+
+}  // namespace
+
+TEST_CASE("a form definition with problems is refused with every problem, and never published") {
+  Council c;
+  json broken = demo_form("statutory_visit_child");
+  broken["survey"][1]["relevant"] = "${no_such_question} = 'yes'";  // row 3
+  broken["survey"][2].erase("label");                               // row 4
+  auto r = c.hub.office("POST", "/v1/office/forms", broken, 400);
+  CHECK(r["error"] == "invalid_argument");
+  REQUIRE(r["problems"].size() == 2);
+  CHECK(r["problems"][0] == json{{"sheet", "survey"}, {"row", 3}, {"column", "relevant"},
+                                 {"message", "${no_such_question} is not a question in this form"}});
+  CHECK(r["problems"][1]["row"] == 4);
+  CHECK(r["problems"][1]["column"] == "label");
+  CHECK(c.hub.office("GET", "/v1/office/forms")["forms"].empty());
+
+  // Not JSON the loader reads at all: one problem, still nothing published.
+  auto odd = c.hub.office("POST", "/v1/office/forms", json::array({1, 2}), 400);
+  CHECK_FALSE(odd["problems"].empty());
+
+  // Versions only go up, and a published version never changes.
+  c.hub.office("POST", "/v1/office/forms", demo_form("statutory_visit_child"));
+  json changed = demo_form("statutory_visit_child");
+  changed["settings"]["title"] = "Statutory visit, retitled";
+  auto same_version = c.hub.office("POST", "/v1/office/forms", changed, 409);
+  CHECK(same_version["message"].get<std::string>().find("publish version 2") != std::string::npos);
+  auto again = c.hub.office("POST", "/v1/office/forms", demo_form("statutory_visit_child"));
+  CHECK(again["published"] == false);
+
+  // A device that received nothing broken has exactly the one good form.
+  Device d(c.hub, "sam");
+  must_sync(d);
+  auto forms = CaseForms(d.store()).available();
+  REQUIRE(forms->size() == 1);
+  CHECK((*forms)[0].form_id == "statutory_visit_child");
+}
+
+TEST_CASE("a statutory visit filled in on the device reaches the office with the address it saved") {
+  Council c;
+  auto published = c.hub.office("POST", "/v1/office/forms", demo_form("statutory_visit_child"));
+  CHECK(published["published"] == true);
+  CHECK(published["record"]["id"] == "statutory_visit_child-v1");
+
+  Device d(c.hub, "sam");
+  must_sync(d);
+  CaseForms forms(d.store());
+  auto open = start(forms, "statutory_visit_child");
+  CHECK(open.session.state("home_address")->value == forms::Value(std::string("14 Orchard Row")));
+  fill(open, good_visit());
+  auto out = forms.submit(open.draft.id, open.session);
+  REQUIRE(out.ok());
+  INFO(forms::describe_problems(out->problems));
+  REQUIRE(out->ok());
+  const std::string id = out->submission->id;
+
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 0);
+  CHECK(d.store().outbox()->empty());
+  CHECK(d.store().list("quarantine")->empty());
+
+  auto sub = c.hub.office("GET", "/v1/office/form-submissions/" + id)["record"];
+  CHECK(sub["fields"]["case_id"] == "c1");
+  CHECK(sub["fields"]["form_version"] == 1);
+  CHECK(sub["fields"]["submitted_by"] == "sam");
+  auto answers = json::parse(sub["fields"]["answers"].get<std::string>());
+  CHECK(answers["visit_minutes"] == 40);
+  CHECK(answers["child_seen"] == "yes");
+  auto listed = c.hub.office("GET", "/v1/office/form-submissions?case_id=c1");
+  CHECK(listed["submissions"].size() == 1);
+  // Data captured once: the person's record on the hub carries what the form saved.
+  auto person = c.hub.office("GET", "/v1/office/people/p1")["record"];
+  CHECK(person["fields"]["address"] == "3 Kiln Yard, Eastmarsh");
+  CHECK(person["fields"]["phone"] == "01632 960123");
+
+  // A second device of the same worker receives the submission on the case.
+  Device other(c.hub, "sam");
+  must_sync(other);
+  CHECK(CaseForms(other.store()).submissions("c1")->size() == 1);
+}
+
+TEST_CASE("a submission the hub finds invalid lands in the device's quarantine with the hub's reasons") {
+  Council c;
+  c.hub.office("POST", "/v1/office/forms", demo_form("statutory_visit_child"));
+  Device d(c.hub, "sam");
+  must_sync(d);
+
+  // Written through the store's lower API, as a damaged or tampered device might:
+  // the device's own check never saw these answers.
+  json answers = good_visit();
+  answers.erase("home_address");                     // required
+  answers["visit_minutes"] = 900;                    // constraint: 1 to 600
+  answers["next_visit_date"] = day(90);              // constraint: within 6 weeks
+  answers.erase("family_phone");
+  const std::string id = new_uuid();
+  REQUIRE(d.store()
+              .write([&](Writer& w) -> Status {
+                auto r = w.change("form_submission", id,
+                                  {{"case_id", std::string("c1")},
+                                   {"form_id", std::string("statutory_visit_child")},
+                                   {"form_version", std::int64_t{1}},
+                                   {"answers", answers.dump()},
+                                   {"submitted_at", format_timestamp(d.store().clock().now_ms())},
+                                   {"submitted_by", std::string("sam")}},
+                                  "submitted");
+                if (!r) return r.error();
+                return {};
+              })
+              .ok());
+  // And one for a version the office never published.
+  const std::string unknown = new_uuid();
+  REQUIRE(d.store()
+              .write([&](Writer& w) -> Status {
+                auto r = w.change("form_submission", unknown,
+                                  {{"case_id", std::string("c1")},
+                                   {"form_id", std::string("statutory_visit_child")},
+                                   {"form_version", std::int64_t{7}},
+                                   {"answers", good_visit().dump()},
+                                   {"submitted_at", format_timestamp(d.store().clock().now_ms())},
+                                   {"submitted_by", std::string("sam")}},
+                                  "submitted");
+                if (!r) return r.error();
+                return {};
+              })
+              .ok());
+
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 2);
+  CHECK(d.store().outbox()->empty());
+  auto q = d.store().list("quarantine");
+  REQUIRE(q->size() == 2);
+  std::map<std::string, std::string> reasons;
+  for (const auto& e : *q) reasons[e.text("record_id")] = e.text("reason");
+  const std::string& why = reasons[id];
+  CHECK(why.rfind("the form has problems: ", 0) == 0);
+  CHECK(why.find("visit_minutes: Enter between 1 and 600 minutes.") != std::string::npos);
+  CHECK(why.find("next_visit_date: The next visit must be within 6 weeks and not in the past.") != std::string::npos);
+  CHECK(why.find("home_address: This question needs an answer.") != std::string::npos);
+  CHECK(reasons[unknown] == "the form statutory_visit_child version 7 is not published on this hub");
+  // The worker's answers are still on the device; nothing reached the office.
+  CHECK(d.store().get("form_submission", id)->has_value());
+  CHECK(c.hub.office("GET", "/v1/office/form-submissions?case_id=c1")["submissions"].empty());
+  c.hub.office("GET", "/v1/office/form-submissions/" + id, nullptr, 404);
+}
+
+TEST_CASE("a form begun on version 1 is submitted as version 1 after version 2 is published, and accepted") {
+  Council c;
+  c.hub.office("POST", "/v1/office/forms", demo_form("statutory_visit_child"));
+  Device d(c.hub, "sam");
+  must_sync(d);
+  std::string draft_id;
+  {
+    CaseForms forms(d.store());
+    auto open = start(forms, "statutory_visit_child");
+    fill(open, good_visit());
+    REQUIRE(forms.save(open.draft.id, open.session).ok());
+    draft_id = open.draft.id;
+  }
+
+  // Version 2 asks one more required question; the worker's draft does not have it.
+  json v2 = demo_form("statutory_visit_child");
+  v2["settings"]["version"] = 2;
+  v2["survey"].insert(v2["survey"].begin() + 1,
+                      json{{"type", "text"}, {"name", "school"}, {"label", "Which school?"}, {"required", "yes"}});
+  c.hub.office("POST", "/v1/office/forms", v2);
+  json old = demo_form("statutory_visit_child");
+  c.hub.office("POST", "/v1/office/forms", old);  // republishing version 1 unchanged: harmless
+  old["settings"]["version"] = 0;
+  c.hub.office("POST", "/v1/office/forms", old, 400);  // a version below 1 is a problem
+  must_sync(d);
+  d.reopen();  // as after the app was closed and opened again
+
+  CaseForms forms(d.store());
+  CHECK((*forms.available())[0].version == 2);
+  auto resumed = forms.resume(draft_id);
+  REQUIRE(resumed.ok());
+  CHECK(resumed->draft.version == 1);
+  CHECK(resumed->draft.latest_version == 2);
+  auto out = forms.submit(draft_id, resumed->session);
+  REQUIRE(out.ok());
+  INFO(forms::describe_problems(out->problems));
+  REQUIRE(out->ok());
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 0);
+  CHECK(d.store().list("quarantine")->empty());
+  auto sub = c.hub.office("GET", "/v1/office/form-submissions/" + out->submission->id)["record"];
+  CHECK(sub["fields"]["form_version"] == 1);
+  auto published = c.hub.office("GET", "/v1/office/forms")["forms"];
+  REQUIRE(published.size() == 2);
+  CHECK(published[1]["version"] == 2);
+
+  // The same answers as version 2 are refused by the hub: its new question is unanswered.
+  auto fresh = start(forms, "statutory_visit_child");
+  fill(fresh, good_visit());
+  auto refused = forms.submit(fresh.draft.id, fresh.session);
+  REQUIRE(refused.ok());
+  REQUIRE_FALSE(refused->ok());
+  CHECK(refused->problems[0].path == "school");
+}
+
+TEST_CASE("a device cannot publish or change a form definition") {
+  Council c;
+  c.hub.office("POST", "/v1/office/forms", demo_form("statutory_visit_child"));
+  Device d(c.hub, "sam");
+  must_sync(d);
+  auto def = d.store().get("form_definition", "statutory_visit_child-v1");
+  REQUIRE(def->has_value());
+  REQUIRE(d.store()
+              .write([&](Writer& w) -> Status {
+                auto r = w.change("form_definition", "statutory_visit_child-v1", {{"title", std::string("Mine now")}},
+                                  "changed");
+                if (!r) return r.error();
+                auto n = w.change("form_definition", "my_form-v1",
+                                  {{"form_id", std::string("my_form")}, {"version", std::int64_t{1}},
+                                   {"title", std::string("Mine")}, {"definition", std::string("{}")}},
+                                  "created");
+                if (!n) return n.error();
+                return {};
+              })
+              .ok());
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 2);
+  auto q = d.store().list("quarantine");
+  REQUIRE(q->size() == 2);
+  for (const auto& e : *q) CHECK(e.text("reason") == "forms are published by the office, not a device");
+  auto on_hub = c.hub.office("GET", "/v1/office/forms/statutory_visit_child-v1")["record"];
+  CHECK(on_hub["fields"]["title"] == "Statutory visit (child)");
+  c.hub.office("GET", "/v1/office/forms/my_form-v1", nullptr, 404);
+}
