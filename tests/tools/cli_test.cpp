@@ -5,12 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "doorstep/core/clock.h"
 #include "temp_store.h"
 
 namespace {
@@ -268,4 +271,105 @@ TEST_CASE("wipe erases the store, and several users on one tablet need --user") 
   CHECK(cli(with_store(d, {"--user", "alex", "status"})).code == 1);
   // The other worker's store is untouched.
   CHECK(cli(with_store(d, {"status"}), "1357").code == 0);
+}
+
+namespace {
+
+std::string demo_form_text(const std::string& name) {
+  return doorstep::test::read_all(std::filesystem::path(DOORSTEP_FORMS_DIR) / (name + ".json"));
+}
+
+std::string today_plus(int days) {
+  const std::int64_t ms = doorstep::SystemClock::instance().now_ms() + days * 24ll * 3600 * 1000;
+  return doorstep::format_timestamp(ms).substr(0, 10);
+}
+
+}  // namespace
+
+TEST_CASE("a statutory visit form through the CLI: list, start, answer, show, submit, drafts") {
+  TempDir d;
+  prepare(d);
+  write_file(d / "forms.json", "{\"forms\": [" + demo_form_text("statutory_visit_child") + ", " +
+                                   demo_form_text("reablement_review") + ", " + demo_form_text("warden_inspection") + "]}");
+  auto loaded = cli(with_store(d, {"--json", "load", (d / "forms.json").string()}));
+  INFO(loaded.err);
+  REQUIRE(loaded.code == 0);
+  CHECK(loaded.json()["forms"] == 3);
+
+  auto list = cli(with_store(d, {"form", "list", "--json"}));
+  REQUIRE(list.code == 0);
+  auto forms = list.json()["forms"];
+  REQUIRE(forms.size() == 3);
+  CHECK(forms[1] == nlohmann::json{{"form_id", "statutory_visit_child"}, {"version", 1}, {"title", "Statutory visit (child)"}});
+
+  auto start = cli(with_store(d, {"form", "start", "--case", "c1", "statutory_visit_child"}));
+  INFO(start.err);
+  REQUIRE(start.code == 0);
+  const std::string id = start.out.substr(0, start.out.find('\n'));  // the human output is the draft's id
+  auto drafts = cli(with_store(d, {"form", "drafts", "--json"}));
+  REQUIRE(drafts.json()["drafts"].size() == 1);
+  CHECK(drafts.json()["drafts"][0]["id"] == id);
+  CHECK(drafts.json()["drafts"][0]["case_id"] == "c1");
+
+  // A wrong type is refused, naming the question, and saves nothing.
+  write_file(d / "bad.json", R"({"child_seen": "yes", "visit_minutes": "forty"})");
+  auto bad = cli(with_store(d, {"form", "answer", id, "--file", (d / "bad.json").string()}));
+  CHECK(bad.code == 1);
+  CHECK(one_line(bad.err));
+  CHECK(bad.err.find("visit_minutes") != std::string::npos);
+
+  write_file(d / "first.json",
+             "{\"visit_date\": \"" + today_plus(0) + "\", \"child_seen\": \"yes\", \"seen_alone\": \"yes\"}");
+  auto first = cli(with_store(d, {"--json", "form", "answer", id, "--file", (d / "first.json").string()}));
+  INFO(first.err);
+  REQUIRE(first.code == 0);
+  CHECK_FALSE(first.json()["problems"].empty());  // still to answer: not an error while filling in
+
+  auto show = cli(with_store(d, {"form", "show", id, "--json"}));
+  REQUIRE(show.code == 0);
+  std::map<std::string, nlohmann::json> q;
+  const auto shown = show.json();
+  for (const auto& e : shown["questions"]) q[e["path"]] = e;
+  CHECK(q["home_address"]["value"] == "14 Orchard Row");  // prefilled from the person
+  CHECK(q["home_address"]["save_to"] == "person.address");
+  CHECK(q["seen_alone"]["value"] == "yes");
+  CHECK(q["seen_alone"]["relevant"] == true);
+  CHECK(q["not_seen_reason"]["relevant"] == false);
+  CHECK(q["visit"]["type"] == "begin_group");
+  auto human = cli(with_store(d, {"form", "show", id}));
+  CHECK(human.out.find("The visit") != std::string::npos);
+  CHECK(human.out.find("(not asked)") != std::string::npos);
+
+  // Submitting with problems exits non-zero, lists them and changes nothing.
+  auto early = cli(with_store(d, {"--json", "form", "submit", id}));
+  CHECK(early.code == 1);
+  CHECK(one_line(early.err));
+  CHECK(early.err.find("declaration") != std::string::npos);
+  auto problems = early.json()["problems"];
+  CHECK(std::any_of(problems.begin(), problems.end(), [](const auto& p) { return p["path"] == "bedroom_seen"; }));
+  CHECK(cli(with_store(d, {"status", "--json"})).json()["pending_operations"] == 0);
+
+  write_file(d / "rest.json", "{\"bedroom_seen\": \"yes\", \"any_concerns\": \"no\", \"visit_minutes\": 35, "
+                              "\"home_address\": \"3 Kiln Yard\", \"next_visit_date\": \"" +
+                                  today_plus(10) + "\", \"declaration\": true}");
+  REQUIRE(cli(with_store(d, {"form", "answer", id, "--file", (d / "rest.json").string()})).code == 0);
+  auto submit = cli(with_store(d, {"--json", "form", "submit", id}));
+  INFO(submit.err);
+  REQUIRE(submit.code == 0);
+  auto s = submit.json();
+  CHECK(s["submission"]["type"] == "form_submission");
+  CHECK(s["submission"]["form_version"] == 1);
+  CHECK(nlohmann::json::parse(s["submission"]["answers"].get<std::string>())["visit_minutes"] == 35);
+  REQUIRE(s["saved_to"].size() == 1);
+  CHECK(s["saved_to"][0]["address"] == "3 Kiln Yard");
+
+  auto st = cli(with_store(d, {"status", "--json"})).json();
+  CHECK(st["pending_operations"] == 2);  // the submission and the person's new address
+  CHECK(st["drafts"] == 0);
+  CHECK(cli(with_store(d, {"form", "drafts", "--json"})).json()["drafts"].empty());
+  auto tl = cli(with_store(d, {"timeline", "--person", "p1", "--json"})).json();
+  CHECK(std::any_of(tl["entries"].begin(), tl["entries"].end(), [](const auto& e) { return e["kind"] == "form"; }));
+  auto gone = cli(with_store(d, {"form", "show", id}));
+  CHECK(gone.code == 1);
+  CHECK(gone.err.find("no form draft") != std::string::npos);
 }

@@ -76,6 +76,7 @@ void add_casework_commands(CLI::App& app, Context& ctx);
 void add_visit_commands(CLI::App& app, Context& ctx);
 void add_report_commands(CLI::App& app, Context& ctx);
 void add_sync_commands(CLI::App& app, Context& ctx);
+void add_form_commands(CLI::App& app, Context& ctx);
 
 // Enrols a freshly created store with a server (password from DOORSTEP_PASSWORD or a prompt).
 Status enrol_store(Store& store, const std::string& server_url, const std::string& ca_file,

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_visit_commands(app, ctx);
   add_report_commands(app, ctx);
   add_sync_commands(app, ctx);
+  add_form_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
