@@ -2,6 +2,7 @@
 // line, --demo, HTTPS, SIGTERM. On PostgreSQL ("server-pg/…") every start also gets
 // --database with a fresh database per test.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +46,8 @@ struct Running {
     pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
+      // A test that dies without stopping its server takes the server with it.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(p[1], STDOUT_FILENO);
       ::close(p[0]);
       ::close(p[1]);
