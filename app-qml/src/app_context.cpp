@@ -22,6 +22,7 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
   // Unlock: the day's lists load, and sync opens its own connection and runs.
   QObject::connect(session_.get(), &WorkerSession::unlocked, r,
                    [this](const QString& dir, std::shared_ptr<const SecretString> pin) {
+                     report_->removeLeftovers();
                      caseload_->reload();
                      today_->reload();
                      outbox_->reload();

@@ -5,6 +5,7 @@
 #include <QQuickStyle>
 #include <cstdio>
 
+#include "doorstep/platform/process.h"
 #include "doorstep/platform/secure_window.h"
 #include "worker_session.h"
 
@@ -31,7 +32,10 @@ class ActivityFilter : public QObject {
 };
 }  // namespace
 
-void prepare_style() { QQuickStyle::setStyle(QStringLiteral("Material")); }
+void prepare_style() {
+  platform::tune_process_memory();
+  QQuickStyle::setStyle(QStringLiteral("Material"));
+}
 
 QQuickWindow* load_main_window(QQmlApplicationEngine& engine, WorkerSession& session, const WindowOptions& options) {
   engine.addImportPath(QStringLiteral(":/"));

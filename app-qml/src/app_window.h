@@ -17,7 +17,7 @@ struct WindowOptions {
   int width = 0, height = 0; // 0 = the platform's choice
 };
 
-// Sets the style (call before the QGuiApplication is created).
+// Process memory settings and the style (call before the QGuiApplication is created).
 void prepare_style();
 // Loads Main.qml into engine and returns its window (nullptr, with a message on
 // stderr, if it failed). Wires input and application state to session.

@@ -129,6 +129,13 @@ bool ReportController::submit() {
   return true;
 }
 
+void ReportController::removeLeftovers() {
+  const QString dir = incomingDir();
+  if (dir.isEmpty()) return;
+  QDir d(dir);
+  for (const QString& f : d.entryList(QDir::Files)) QFile::remove(d.filePath(f));
+}
+
 void ReportController::reset() {
   for (const auto& p : photos_)
     if (p.from_camera) QFile::remove(p.path);

@@ -75,6 +75,9 @@ class ReportController : public QObject {
   Q_INVOKABLE bool submit();
   // Empties the form, deleting camera photos not yet submitted.
   Q_INVOKABLE void reset();
+  // Deletes plain photo files a crash left in <store>/incoming/ (called at unlock):
+  // case data is never left unencrypted on the device.
+  void removeLeftovers();
 
  signals:
   void changed();

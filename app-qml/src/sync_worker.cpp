@@ -9,7 +9,9 @@ SyncWorker::~SyncWorker() { close(); }
 
 void SyncWorker::open(const QString& dir, std::shared_ptr<const SecretString> pin, int generation) {
   close();
+  std::unique_lock<std::mutex> opening(store_open_mutex());
   auto s = Store::open(dir.toStdString(), *pin, options_);
+  opening.unlock();
   pin.reset();
   if (!s) return emit opened(generation, false, describe(s.error()));
   store_ = std::move(*s);

@@ -24,6 +24,11 @@ SecretString secret(const QString& s) {
 }
 }  // namespace
 
+std::mutex& store_open_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 QString describe(const Error& e) {
   QString m = QString::fromStdString(e.message);
   if (!m.isEmpty()) m[0] = m[0].toUpper();
@@ -128,7 +133,9 @@ void WorkerSession::enrol(const QString& url, const QString& username, const QSt
     };
     auto transport = client::CurlTransport::create(server);
     if (!transport) return fail(transport.error());
+    std::unique_lock<std::mutex> opening(store_open_mutex());
     auto store = Store::create(dir, u, *pn, options);
+    opening.unlock();
     if (!store) return fail(store.error());
     auto st = client::enrol(**store, **transport, server, *pw, device_name);
     if (!st.ok()) {
@@ -149,7 +156,9 @@ void WorkerSession::unlock(const QString& username, const QString& pin) {
   const StoreOptions options = options_;
   setError({});
   runInBackground([this, dir, pn, options]() -> std::function<void()> {
+    std::unique_lock<std::mutex> opening(store_open_mutex());
     auto store = Store::open(dir, *pn, options);
+    opening.unlock();
     if (!store) {
       Error e = store.error();
       return [this, e] {

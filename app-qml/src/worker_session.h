@@ -14,6 +14,7 @@
 #include <QtQml/qqmlregistration.h>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "doorstep/core/secure_key.h"
 #include "doorstep/core/store.h"
@@ -119,5 +120,10 @@ class WorkerSession : public QObject {
 
 // Person-facing text for an error: its message, without the domain/code prefix.
 QString describe(const Error& e);
+
+// Held around every Store::open and Store::create in the app (the UI's unlock and the
+// sync thread's own connection): each counts a PIN attempt in the store's lockout
+// file before trying it, and two at once would race on that file.
+std::mutex& store_open_mutex();
 
 }  // namespace doorstep::app

@@ -93,6 +93,14 @@ class TestSupport : public QObject {
 
   Q_INVOKABLE void setOnline(bool online) { net_.setOnline(online); }
 
+  // Plain photo files the camera left in the store's incoming folder (none once a
+  // report has taken them into the encrypted blob store).
+  Q_INVOKABLE int incomingPhotos() const {
+    Store* store = ctx_.session().store();
+    if (store == nullptr) return -1;
+    return QDir(QString::fromStdString((store->paths().dir / "incoming").string())).entryList(QDir::Files).size();
+  }
+
   Q_INVOKABLE QString firstPerson() const { return role(ctx_.caseload(), "personId", 0); }
   Q_INVOKABLE QString firstPersonName() const { return role(ctx_.caseload(), "personName", 0); }
 

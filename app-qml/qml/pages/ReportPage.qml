@@ -102,6 +102,9 @@ Page {
                         anchors.right: parent.right
                         text: "×"
                         padding: 0
+                        Material.elevation: 0
+                        Material.background: "#e6ffffff"
+                        Material.foreground: "#212121"
                         width: 36
                         height: 36
                         Accessible.name: qsTr("Remove photo %1").arg(index + 1)

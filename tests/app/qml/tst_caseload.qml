@@ -31,7 +31,7 @@ TestCase {
         const surname = name.split(" ")[1]
         page.searchField.forceActiveFocus()
         for (let i = 0; i < surname.length; ++i) keyClick(surname[i])
-        tryVerify(() => page.list.count < all && page.list.count >= 1, 3000)
+        tryVerify(() => page.list.count < all && page.list.count >= 1, 15000)
         verify(TestSupport.holdsText(page.list, name))
     }
 
@@ -39,7 +39,7 @@ TestCase {
         const page = createTemporaryObject(pageComponent, testCase, { width: 360, height: 740 })
         page.searchField.forceActiveFocus()
         for (const c of "zzqx") keyClick(c)
-        tryCompare(page.list, "count", 0, 3000)
+        tryCompare(page.list, "count", 0, 15000)
         verify(TestSupport.holdsText(page, "No one matches"))
     }
 

@@ -141,7 +141,7 @@ TestCase {
         Form.answer("hazardous", "yes")
         verify(row(page, "hazard_note").visible)
         Form.answerWithLocation("location")
-        tryVerify(() => row(page, "location").value.length > 0, 3000)
+        tryVerify(() => row(page, "location").value.length > 0, 15000)
         Form.answer("photo_1", "bags.jpg")
         verify(row(page, "photo_2").visible)
         compare(row(page, "team").readOnly, true)

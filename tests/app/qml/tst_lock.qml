@@ -27,12 +27,12 @@ TestCase {
         verify(shell)
         const name = TestSupport.firstPersonName()
         shell.go("caseload")
-        tryVerify(() => TestSupport.holdsText(window.contentItem, name), 5000)
+        tryVerify(() => TestSupport.holdsText(window.contentItem, name), 15000)
         shell.openPerson(TestSupport.firstPerson())
-        tryVerify(() => TestSupport.holdsText(window.contentItem, TestSupport.timelineSummaries()[0]), 5000)
+        tryVerify(() => TestSupport.holdsText(window.contentItem, TestSupport.timelineSummaries()[0]), 15000)
         const summary = TestSupport.timelineSummaries()[0]
         Session.lock()
-        tryVerify(() => !TestSupport.holdsText(window.contentItem, name), 5000)
+        tryVerify(() => !TestSupport.holdsText(window.contentItem, name), 15000)
         verify(!TestSupport.holdsText(window.contentItem, summary))
         verify(TestSupport.holdsText(window.contentItem, "Doorstep is locked"))
     }
@@ -48,7 +48,7 @@ TestCase {
     function test_locks_after_time_in_the_background() {
         Session.backgroundLockSeconds = 0
         Session.setInBackground(true)
-        tryCompare(Session, "state", WorkerSession.Locked, 3000)
+        tryCompare(Session, "state", WorkerSession.Locked, 15000)
         Session.backgroundLockSeconds = 60
     }
 }

@@ -51,7 +51,7 @@ TestCase {
         let page = createTemporaryObject(pageComponent, testCase, { width: 360, height: 740 })
         page.bodyArea.forceActiveFocus()
         type("Half-written thought")
-        tryVerify(() => Notes.draftId.length > 0, 5000)
+        tryVerify(() => Notes.draftId.length > 0, 15000)
         page.destroy()
         Notes.close()
         compare(Notes.body, "")

@@ -59,6 +59,6 @@ TestCase {
         tryCompare(Session, "state", WorkerSession.Unlocked, 30000)
         compare(Session.user, "sam")
         verify(TestSupport.waitForSync())
-        tryVerify(() => Caseload.count > 0, 10000)
+        tryVerify(() => Caseload.count > 0, 15000)
     }
 }

@@ -50,7 +50,7 @@ TestCase {
         const visit = TestSupport.makeConflict("joint visit with the school nurse", "review with the health visitor")
         verify(visit.length > 0)
         const page = createTemporaryObject(pageComponent, testCase, { width: 360, height: 740 })
-        tryVerify(() => Conflicts.count > 0, 5000)
+        tryVerify(() => Conflicts.count > 0, 15000)
         verify(TestSupport.holdsText(page, "joint visit with the school nurse"))
         verify(TestSupport.holdsText(page, "review with the health visitor"))
         const count = Conflicts.count

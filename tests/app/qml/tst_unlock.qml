@@ -41,6 +41,6 @@ TestCase {
         type(page.pinField, TestSupport.pin)
         keyClick(Qt.Key_Return)
         tryCompare(Session, "state", WorkerSession.Unlocked, 20000)
-        tryVerify(() => Caseload.count > 0, 5000)
+        tryVerify(() => Caseload.count > 0, 15000)
     }
 }

@@ -24,7 +24,7 @@ TestCase {
         const page = createTemporaryObject(pageComponent, testCase, { width: 360, height: 740 })
         compare(Visit.status, "planned")
         verify(page.checkInButton.visible)
-        tryVerify(() => Visit.locationText.indexOf("Location found") === 0, 3000)
+        tryVerify(() => Visit.locationText.indexOf("Location found") === 0, 15000)
         page.lengthBox.currentIndex = 0   // 30 minutes
         mouseClick(page.checkInButton)
         compare(Visit.error, "")
