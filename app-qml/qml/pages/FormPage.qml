@@ -22,8 +22,8 @@ Page {
 
     header: Pane {
         padding: 8
-        leftPadding: 16
-        rightPadding: 16
+        leftPadding: Math.max(16, (page.width - 720) / 2)
+        rightPadding: leftPadding
         ColumnLayout {
             width: parent.width
             Label {
@@ -43,8 +43,8 @@ Page {
 
     footer: Pane {
         padding: 8
-        leftPadding: 16
-        rightPadding: 16
+        leftPadding: Math.max(16, (page.width - 720) / 2)
+        rightPadding: leftPadding
         Flow {
             width: parent.width
             spacing: 8
@@ -112,8 +112,10 @@ Page {
 
             ColumnLayout {
                 id: body
-                x: 16 + (row.instance > 0 && row.kind === "question" ? 12 : 0)
-                width: row.width - x - 16
+                // At most 720 wide and centred on a tablet, like the other forms.
+                readonly property real column: Math.min(row.width - 32, 720)
+                x: (row.width - column) / 2 + (row.instance > 0 && row.kind === "question" ? 12 : 0)
+                width: column - (row.instance > 0 && row.kind === "question" ? 12 : 0)
                 spacing: 4
 
                 // Headings: groups, repeats and their instances.
