@@ -11,6 +11,7 @@
 
 #include "app_context.h"
 #include "caseload_model.h"
+#include "form_controller.h"
 #include "doorstep/core/case_notes.h"
 #include "doorstep/core/loader.h"
 #include "doorstep/platform/camera.h"
@@ -186,6 +187,41 @@ class AppModelsTest : public QObject {
     QCOMPARE(outbox.data(outbox.index(0, 0), Qt::UserRole + 1).toString(), QStringLiteral("New case note"));
     QVERIFY(conflicts.resolve(QStringLiteral("k1"), QStringLiteral("other")));
     QCOMPARE(conflicts.rowCount(), 0);
+  }
+
+  void form_questions_follow_answers_and_repeats() {
+    auto& form = ctx_->form();
+    auto& m = *form.questions();
+    Tester tester(&m, Tester::FailureReportingMode::QtTest);
+    QVERIFY(form.open(QStringLiteral("reablement_review"), QStringLiteral("c1")));
+    const int rows = m.rowCount();
+    QVERIFY(rows > 10);
+    auto row_of = [&](const QString& path) {
+      for (int i = 0; i < m.rowCount(); ++i)
+        if (m.data(m.index(i, 0), app::FormQuestionsModel::PathRole).toString() == path &&
+            m.data(m.index(i, 0), app::FormQuestionsModel::KindRole).toString() == QLatin1String("question"))
+          return i;
+      return -1;
+    };
+    const int mobility = row_of(QStringLiteral("progress_mobility"));
+    QVERIFY(mobility >= 0);
+    QVERIFY(!m.data(m.index(mobility, 0), app::FormQuestionsModel::RelevantRole).toBool());
+    form.answer(QStringLiteral("goal_areas"), QStringLiteral("mobility meals"));
+    QCOMPARE(m.rowCount(), rows);  // relevance hides and shows; rows stay
+    QVERIFY(m.data(m.index(mobility, 0), app::FormQuestionsModel::RelevantRole).toBool());
+    form.answer(QStringLiteral("walk_distance_m"), QStringLiteral("lots"));
+    QVERIFY(!m.data(m.index(row_of(QStringLiteral("walk_distance_m")), 0), app::FormQuestionsModel::ProblemRole)
+                 .toString()
+                 .isEmpty());
+    form.addRepeat(QStringLiteral("tasks"));
+    QVERIFY(m.rowCount() > rows);
+    QVERIFY(row_of(QStringLiteral("tasks[1]/task_title")) >= 0);
+    form.removeRepeat(QStringLiteral("tasks"), 1);
+    QCOMPARE(m.rowCount(), rows);
+    QVERIFY(!form.submit());
+    QVERIFY(!form.problems().isEmpty());
+    form.close();
+    QCOMPARE(m.rowCount(), 0);
   }
 
   void lock_empties_every_model() {
