@@ -2,6 +2,8 @@
 //   doorstep-server --data DIR [--database postgresql://…] --listen 127.0.0.1:PORT
 //                   [--demo] [--tls-cert FILE --tls-key FILE] [--access-ttl SECONDS]
 //   doorstep-server --data DIR backup FILE      (SQLite: a consistent copy, then exit)
+//   doorstep-server --data DIR restore FILE     (SQLite: the copy back, a new epoch, then exit)
+//   doorstep-server --data DIR [--database URL] new-epoch   (after pg_restore)
 // Creates and wires the Hub and the HTTP server; prints one line
 // "doorstep-server listening on http(s)://HOST:PORT" once ready; SIGTERM or SIGINT
 // stop it cleanly. Secrets come only from the environment (DOORSTEP_OFFICE_PASSWORD,
@@ -25,6 +27,7 @@
 #include "hub/demo_seed.h"
 #include "hub/forms.h"
 #include "hub/hub.h"
+#include "hub/restore.h"
 #include "storage/sqlite_backup.h"
 
 namespace {
@@ -76,6 +79,12 @@ int main(int argc, char** argv) {
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
   backup->add_option("FILE", backup_file, "the copy (must not exist); it needs <data>/server.key to be read")
       ->required();
+  std::string restore_file;
+  auto* restore = app.add_subcommand("restore", "replace the SQLite hub database with a backup and start a new epoch, "
+                                                "then exit (stop the server first; devices re-read and resend)");
+  restore->add_option("FILE", restore_file, "a file written by 'backup'; readable with <data>/server.key")->required();
+  auto* epoch_cmd = app.add_subcommand("new-epoch", "start a new epoch on the hub database and exit: after pg_restore "
+                                                    "(stop every instance first), or any replacement of the database");
   CLI11_PARSE(app, argc, argv);
 
   if (*backup) {
@@ -87,6 +96,30 @@ int main(int argc, char** argv) {
     std::printf("backup written: %s (%lld bytes, %lld records); keep %s/server.key apart from it, it is needed to read it\n",
                 backup_file.c_str(), static_cast<long long>(done->bytes), static_cast<long long>(done->records),
                 data.c_str());
+    return 0;
+  }
+  if (*restore || *epoch_cmd) {
+    ::umask(077);
+    if (*restore) {
+      if (!database.empty())
+        return fail("restore replaces the SQLite hub in --data; restore PostgreSQL with pg_restore, then run new-epoch");
+      auto done = restore_sqlite_hub(data, restore_file, format_timestamp(SystemClock::instance().now_ms()));
+      if (!done) return fail("restore: " + done.error().message);
+      std::printf("restored %s: %lld records; new epoch %s from sequence %lld; devices will re-read and resend "
+                  "what the backup lacks\n",
+                  restore_file.c_str(), static_cast<long long>(done->records), done->epoch.epoch.c_str(),
+                  static_cast<long long>(done->epoch.base));
+      if (!done->replaced.empty())
+        std::printf("the database it replaced is kept as %s\n", done->replaced.c_str());
+      return 0;
+    }
+    HubOptions options;
+    options.data_dir = data;
+    options.database = database;
+    auto done = new_epoch(options, "doorstep-server new-epoch");
+    if (!done) return fail("new-epoch: " + done.error().message);
+    std::printf("new epoch %s from sequence %lld; devices will re-read and resend what the database lacks\n",
+                done->epoch.c_str(), static_cast<long long>(done->base));
     return 0;
   }
 

@@ -115,6 +115,48 @@ void Hub::restart() {
   start();
 }
 
+Hub::CommandResult Hub::command(const std::vector<std::string>& args) {
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(out[1], STDERR_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    std::vector<std::string> all{DOORSTEP_SERVER, "--data", dir_.path().string()};
+    if (!options_.database.empty()) all.insert(all.end(), {"--database", options_.database});
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(DOORSTEP_SERVER, argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  CommandResult r;
+  std::thread reader([&] {
+    char buf[4096];
+    for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) r.output.append(buf, static_cast<std::size_t>(n));
+  });
+  int status = 0;
+  bool done = false;
+  for (int i = 0; i < 1200 && !done; ++i) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) done = true;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!done) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  reader.join();
+  ::close(out[0]);
+  r.status = done && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
 client::HttpResponse Hub::raw(const std::string& method, const std::string& path, const std::string& body,
                               const std::string& token, std::vector<std::pair<std::string, std::string>> headers) {
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);

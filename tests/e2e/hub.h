@@ -41,6 +41,17 @@ class Hub {
   const std::filesystem::path& data() const { return dir_.path(); }
   // Stops and starts the same server on the same data and port.
   void restart();
+  // Stops the server (SIGTERM, then SIGKILL) / starts it again on the same data and port.
+  void stop();
+  void start();
+
+  // Runs doorstep-server --data <data> [--database URL] ARGS... to its end (at most
+  // 60 s; killed after that): a command such as backup, restore or new-epoch.
+  struct CommandResult {
+    int status = -1;     // exit status; -1 if it did not exit normally
+    std::string output;  // stdout and stderr
+  };
+  CommandResult command(const std::vector<std::string>& args);
 
   // Office API over real HTTP (office token fetched on first use).
   nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
@@ -58,8 +69,6 @@ class Hub {
   void add_visit(const std::string& visit_id, const std::string& case_id, const std::string& start);
 
  private:
-  void start();
-  void stop();
   Options options_;
   test::TempDir dir_;
   std::string url_;

@@ -199,8 +199,8 @@ TEST_CASE("cursors and limits the server did not make are refused with 400") {
   TestServer s;
   s.add_worker("sam");
   TestDevice d(s, "sam");
-  for (const char* bad : {"abc", "-1", "1.5", "s", "s1", "s1.x", "s1.r", "s1.9.1", "s99999.0.0", "99999999",
-                          "1234567890123456789012"}) {
+  for (const char* bad : {"abc", "-1", "1.5", "s", "s1", "s1.x", "s1.r", "s1.9.1", "1234567890123456789012", "_5",
+                          "XYZ_5", "abc_s1.x"}) {
     auto r = s.call("GET", std::string("/v1/sync/changes?cursor=") + bad, "", d.access_token);
     INFO(bad);
     CHECK(r.status == 400);
@@ -244,4 +244,25 @@ TEST_CASE("a change written before a case moved still reaches it, within the gra
   }
   auto late = sam.push(json::array({note("n-ancient", hlc_now(sam.device_id, -16ll * 24 * 3600 * 1000))}));
   CHECK(late.json["results"][0]["outcome"] == "rejected");
+}
+
+TEST_CASE("a cursor of another epoch, or ahead of the history, is 409 restored with the current epoch") {
+  TestServer s;
+  s.add_worker("sam");
+  TestDevice d(s, "sam");
+  std::string cursor;
+  d.pull_all(0, &cursor);
+  const auto bar = cursor.find('_');
+  REQUIRE(bar != std::string::npos);
+  const std::string position = cursor.substr(bar + 1);
+  for (const std::string stale : {"0123456789ab_" + position, cursor.substr(0, bar) + "_s99999.0.0",
+                                  cursor.substr(0, bar) + "_99999999", std::string("99999999")}) {
+    auto r = s.call("GET", "/v1/sync/changes?cursor=" + stale, "", d.access_token);
+    INFO(stale);
+    CHECK(r.status == 409);
+    CHECK(r.error_code() == "restored");
+    CHECK(r.json["epoch"] == d.changes(cursor)["epoch"]);
+  }
+  // A position without an epoch tag (made before cursors carried one) is still read.
+  CHECK(s.call("GET", "/v1/sync/changes?cursor=" + position, "", d.access_token).status == 200);
 }

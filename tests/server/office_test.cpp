@@ -173,7 +173,7 @@ TEST_CASE("healthz and metrics") {
   TestServer s;
   auto h = s.call("GET", "/healthz");
   REQUIRE(h.status == 200);
-  CHECK(h.json == json({{"status", "ok"}, {"backend", s.backend()}, {"epoch", s.hub().epoch()}}));
+  CHECK(h.json == json({{"status", "ok"}, {"backend", s.backend()}, {"epoch", s.hub().epoch()}, {"epoch_base", 0}}));
   s.add_worker("sam");
   s.add_person("p1", "Dana Whitfield");
   s.add_case("p1", "c1", "sam");

@@ -33,7 +33,8 @@ nlohmann::json summary_json(const client::SyncSummary& s) {
   return {{"pushed", s.pushed},     {"applied", s.applied},   {"merged", s.merged},
           {"conflicts", s.conflicts}, {"rejected", s.rejected}, {"pulled", s.pulled},
           {"revoked", s.revoked},   {"purged", s.purged},     {"blobs_up", s.blobs_up},
-          {"blobs_down", s.blobs_down}, {"bytes_down", s.bytes_down}, {"wiped", s.wiped}};
+          {"blobs_down", s.blobs_down}, {"bytes_down", s.bytes_down}, {"wiped", s.wiped},
+          {"server_restored", s.server_restored}, {"resent", s.resent}};
 }
 
 int sync(Context& ctx) {
@@ -53,7 +54,11 @@ int sync(Context& ctx) {
   if (!r) return ctx.fail(r.error());
   if (r->wiped)
     return ctx.done(summary_json(*r), "The office has revoked this device: its store has been erased.");
-  std::string h = "Synced: sent " + std::to_string(r->pushed) + " changes (" + std::to_string(r->conflicts) +
+  std::string h;
+  if (r->server_restored)
+    h = "The server was restored from a backup: everything was read again, and " + std::to_string(r->resent) +
+        " changes it had lost were sent again. ";
+  h += "Synced: sent " + std::to_string(r->pushed) + " changes (" + std::to_string(r->conflicts) +
                   " with conflicts, " + std::to_string(r->rejected) + " refused and quarantined), received " +
                   std::to_string(r->pulled) + " records";
   if (r->purged)

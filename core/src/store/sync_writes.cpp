@@ -7,6 +7,7 @@
 #include "doorstep/core/json_fields.h"
 #include "doorstep/core/record.h"
 #include "doorstep/core/store.h"
+#include "rebase.h"
 #include "record_sql.h"
 
 namespace doorstep {
@@ -63,32 +64,9 @@ Status Writer::apply_server_state(const Record& state) {
   const RecordType* rt = find_record_type(state.type);
   if (rt == nullptr)
     return make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "unknown record type from server: " + state.type.substr(0, 40));
-  auto& db = store_.database();
-  auto ops = db.prepare("SELECT fields, hlc FROM outbox WHERE record_type = ? AND record_id = ? ORDER BY seq");
-  if (!ops) return ops.error();
-  (*ops)->bind(1, state.type).bind(2, state.id);
-  Record r = state;
-  for (const auto& f : rt->fields) r.fields.try_emplace(std::string(f.name), Value{});
-  bool rebased = false;
-  for (;;) {
-    auto row = (*ops)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    auto fields = nlohmann::json::parse((*ops)->text(0), nullptr, false);
-    if (!fields.is_object()) continue;
-    for (const auto& [name, change] : fields.items()) {
-      const FieldSpec* spec = rt->field(name);
-      if (spec == nullptr) continue;
-      auto v = apply_field_change(*spec, r.fields[name], change);
-      if (v) r.fields[name] = *v;
-    }
-    const std::string op_hlc = (*ops)->text(1);
-    if (op_hlc > r.hlc) r.hlc = op_hlc;
-    rebased = true;
-  }
-  (*ops)->reset();
-  if (rebased) r.deleted = false;  // a pending local edit keeps the record (edit beats delete)
-  return put_base(r);
+  auto r = store::rebase_on_pending(store_.database(), *rt, state);
+  if (!r) return r.error();
+  return put_base(*r);
 }
 
 Status Writer::acknowledge(std::int64_t seq, std::int64_t rev) {

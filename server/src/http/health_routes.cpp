@@ -1,6 +1,7 @@
 // GET /healthz, GET /metrics.
 #include "http/json_io.h"
 #include "http/routes.h"
+#include "hub/epoch.h"
 
 namespace doorstep::server::http {
 
@@ -8,9 +9,11 @@ void add_health_routes(Router& r, Hub& hub) {
   r.get("/healthz", "/healthz", [&hub](const httplib::Request&, httplib::Response& res) {
     auto db = hub.pool().lease();
     if (db) {
-      auto probe = (*db)->query("SELECT value FROM counter WHERE name = 'seq'");
-      if (probe) {
-        send_json(res, 200, {{"status", "ok"}, {"backend", hub.backend_name()}, {"epoch", hub.epoch()}});
+      // Read, not cached: another instance (or doorstep-server new-epoch) may have started one.
+      auto epoch = read_epoch(**db);
+      if (epoch) {
+        send_json(res, 200,
+                  {{"status", "ok"}, {"backend", hub.backend_name()}, {"epoch", epoch->epoch}, {"epoch_base", epoch->base}});
         return;
       }
     }

@@ -40,6 +40,12 @@ Result<std::int64_t> limit_param(const httplib::Request& req) {
   return n;
 }
 
+// 409 "restored": the request belongs to another history of the server's database.
+void send_restored(httplib::Response& res, const EpochMismatch& m) {
+  protocol::ErrorBody b{"restored", m.message, false, m.current.epoch, m.current.base};
+  send_json(res, 409, protocol::to_json(b));
+}
+
 }  // namespace
 
 void add_sync_routes(Router& r, Hub& hub) {
@@ -64,7 +70,9 @@ void add_sync_routes(Router& r, Hub& hub) {
     if (!caller) return;
     auto m = read_message<protocol::PushRequest>(req, res, protocol::parse_push_request);
     if (!m) return;
-    auto out = Push(hub).apply(*caller, *m);
+    EpochMismatch mismatch;
+    auto out = Push(hub).apply(*caller, *m, &mismatch);
+    if (!out && mismatch.happened) return send_restored(res, mismatch);
     if (!out) return send_error(res, out.error());
     send_json(res, 200, protocol::to_json(*out));
   });
@@ -76,7 +84,10 @@ void add_sync_routes(Router& r, Hub& hub) {
     if (!limit) return send_error(res, limit.error());
     const std::string cursor = req.has_param("cursor") ? req.get_param_value("cursor") : std::string();
     if (cursor.size() > 128) return send_error(res, 400, "invalid_argument", "the cursor is not one this server made");
-    auto out = Changes(hub).page(*caller, cursor, *limit);
+    EpochMismatch mismatch;
+    const bool since_base = req.has_param("since_base") && req.get_param_value("since_base") == "1";
+    auto out = Changes(hub).page(*caller, cursor, *limit, &mismatch, since_base);
+    if (!out && mismatch.happened) return send_restored(res, mismatch);
     if (!out) return send_error(res, out.error());
     send_json(res, 200, protocol::to_json(*out));
   });

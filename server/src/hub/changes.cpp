@@ -35,6 +35,22 @@ bool number(std::string_view s, std::int64_t& out) {
   return true;
 }
 
+// "<tag>_<position>": the tag is returned apart ("" when absent).
+bool split_tag(const std::string& cursor, std::string& tag, std::string& position) {
+  const auto bar = cursor.find('_');
+  if (bar == std::string::npos) {
+    tag.clear();
+    position = cursor;
+    return true;
+  }
+  tag = cursor.substr(0, bar);
+  position = cursor.substr(bar + 1);
+  if (tag.empty()) return false;
+  for (char ch : tag)
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return false;
+  return true;
+}
+
 Result<Position> parse_cursor(const std::string& c) {
   Position p;
   if (c.empty()) {
@@ -88,8 +104,10 @@ SqlParams with_scope(SqlParams head, const std::string& worker, SqlParams tail =
 }  // namespace
 
 Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, const std::string& cursor,
-                                                std::int64_t limit) {
-  auto pos = parse_cursor(cursor);
+                                                std::int64_t limit, EpochMismatch* mismatch, bool changed_since_base) {
+  std::string tag, position;
+  if (!split_tag(cursor, tag, position)) return bad_cursor();
+  auto pos = parse_cursor(position);
   if (!pos) return pos.error();
   limit = std::clamp<std::int64_t>(limit, 1, protocol::kMaxPageEntries);
   const std::string& worker = caller.user;
@@ -101,9 +119,22 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
   DOORSTEP_TRY(tx.begin(TxMode::read));  // one snapshot for the whole page
   auto now_seq = current_seq(db);
   if (!now_seq) return now_seq.error();
+  auto epoch = read_epoch(db);
+  if (!epoch) return epoch.error();
+  const std::string current_tag = epoch_tag(epoch->epoch);
+  // Never answer a cursor of another history with this one's changes: the device
+  // would silently miss what this history holds below its position.
+  auto restored = [&](const std::string& why) -> Error {
+    if (mismatch) *mismatch = EpochMismatch{true, why, *epoch};
+    return make_error(ErrorDomain::sync, ErrorCode::conflict, why);
+  };
+  if (!tag.empty() && tag != current_tag)
+    return restored("the server's history was restored from a backup since this cursor was made; "
+                    "read again from the start");
   if (pos->snapshot < 0) pos->snapshot = *now_seq;
-  if (pos->phase != Phase::live && pos->snapshot > *now_seq) return bad_cursor();
-  if (pos->phase == Phase::live && pos->after > *now_seq) return bad_cursor();  // from the future: not ours
+  if ((pos->phase != Phase::live && pos->snapshot > *now_seq) || (pos->phase == Phase::live && pos->after > *now_seq))
+    return restored("the cursor is ahead of the server's history (restored without a new epoch?); "
+                    "read again from the start");
 
   protocol::ChangesResponse out;
   std::size_t bytes = 0;
@@ -114,6 +145,11 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
   auto add_record = [&](StoredRecord&& s, bool snapshot) {
     bytes += approx_bytes(s);
     ChangeEntry e;
+    if (changed_since_base && s.state.record.rev > epoch->base) {
+      for (const auto& [name, stamp] : s.state.stamps)
+        if (stamp.rev > epoch->base) e.changed_since_base.push_back(name);
+      if (s.state.deleted_stamp.rev > epoch->base) e.changed_since_base.push_back("deleted");
+    }
     e.seq = snapshot ? pos->snapshot : s.state.record.rev;
     e.record = std::move(s.state.record);
     out.entries.push_back(std::move(e));
@@ -155,7 +191,7 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
     if (!rows) return rows.error();
     for (const auto& row : *rows) {
       if (!room()) break;
-      auto s = row_to_stored(row, false);
+      auto s = row_to_stored(row, changed_since_base);
       if (!s) return s.error();
       const std::string& t = s->state.record.type;
       pos->rank = t == "person" ? 0 : t == "case" ? 1 : t == "task" ? 2 : t == "field_report" ? 3 : 4;
@@ -183,7 +219,7 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
         pos->after = (*revs)[j].integer(0);
         ++j;
       } else {
-        auto s = row_to_stored((*recs)[i], false);
+        auto s = row_to_stored((*recs)[i], changed_since_base);
         if (!s) return s.error();
         pos->after = s->state.record.rev;
         add_record(std::move(*s), false);
@@ -197,9 +233,10 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
     out.more = true;
   }
   DOORSTEP_TRY(tx.commit());
-  out.cursor = cursor_text(*pos);
+  out.cursor = current_tag + "_" + cursor_text(*pos);
   out.server_hlc = hub_.hlc().tick();
-  out.epoch = hub_.epoch();
+  out.epoch = epoch->epoch;
+  out.epoch_base = epoch->base;
   hub_.metrics().count_changes_entries(static_cast<std::int64_t>(out.entries.size()));
   return out;
 }

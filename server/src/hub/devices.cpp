@@ -3,6 +3,7 @@
 #include "doorstep/core/hlc.h"
 #include "hub/accounts.h"
 #include "hub/audit_log.h"
+#include "hub/epoch.h"
 
 namespace doorstep::server {
 
@@ -32,6 +33,7 @@ Result<protocol::EnrolResponse> Devices::enrol(const protocol::EnrolRequest& req
 
   const std::string refresh = random_token();
   const std::string now = hub_.hlc().timestamp();
+  std::string epoch;
   {
     auto db = hub_.pool().lease();
     if (!db) return db.error();
@@ -58,6 +60,9 @@ Result<protocol::EnrolResponse> Devices::enrol(const protocol::EnrolRequest& req
     auto a = append_audit(**db, {new_uuid(), now, account->username, req.device_id, "enrolled", "device",
                                  req.device_id, "", now});
     if (!a) return a.error();
+    auto current = read_epoch(**db);  // not Hub::epoch(): another instance may have started a new one
+    if (!current) return current.error();
+    epoch = current->epoch;
     DOORSTEP_TRY(tx.commit());
   }
   protocol::EnrolResponse out;
@@ -68,7 +73,7 @@ Result<protocol::EnrolResponse> Devices::enrol(const protocol::EnrolRequest& req
   out.access_token = issue(req.device_id, account->username, "worker");
   out.access_expires_in = hub_.options().access_ttl_s;
   out.server_hlc = hub_.hlc().tick();
-  out.epoch = hub_.epoch();
+  out.epoch = epoch;
   return out;
 }
 

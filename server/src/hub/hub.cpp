@@ -68,6 +68,10 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
         },
         "postgresql");
   } else {
+    // Before the key and the database: restore and new-epoch take this lock too.
+    auto lock = DataDirLock::take(options.data_dir);
+    if (!lock) return lock.error();
+    hub->dir_lock_ = std::move(*lock);
     auto key = load_or_create_server_key(options.data_dir);
     if (!key) return key.error();
     hub->key_ = std::move(*key);

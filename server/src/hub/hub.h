@@ -5,6 +5,8 @@
 // With SQLite (the default), in the data directory:
 //   <data>/server.key  the SQLCipher key of the database (storage/server_key.h)
 //   <data>/hub.db      the database (+ -wal, -shm)
+//   <data>/hub.lock    held while the Hub is open: one serving process at a time
+//                      (storage/data_dir_lock.h)
 // With PostgreSQL (HubOptions::database), the database is the cluster's and holds
 // everything several instances share (the token secret and the epoch in meta); the
 // data directory is still made and kept for the instance's own files.
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "doorstep/core/clock.h"
@@ -22,6 +25,7 @@
 #include "hub/metrics.h"
 #include "hub/server_clock.h"
 #include "hub/tokens.h"
+#include "storage/data_dir_lock.h"
 #include "storage/sql_pool.h"
 
 namespace doorstep::server {
@@ -61,6 +65,7 @@ class Hub {
   Hub(HubOptions options, const Clock& clock);
 
   HubOptions options_;
+  std::optional<DataDirLock> dir_lock_;  // SQLite only
   const Clock* clock_;
   ServerClock hlc_;
   SecureKey key_;

@@ -145,7 +145,8 @@ Result<OperationResult> apply_one(Hub& hub, SqlBackend& db, const AccessClaims& 
 
 }  // namespace
 
-Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const protocol::PushRequest& req) {
+Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const protocol::PushRequest& req,
+                                           EpochMismatch* mismatch) {
   protocol::PushResponse resp;
   std::map<std::string, std::int64_t> outcomes;
   {
@@ -154,6 +155,18 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
     SqlBackend& db = **lease;
     Transaction tx(db);
     DOORSTEP_TRY(tx.begin(TxMode::write));
+    if (!req.epoch.empty()) {
+      // Base revisions and the device's view of what the server holds belong to the
+      // epoch the device last read; in another history they would merge wrongly.
+      auto epoch = read_epoch(db);
+      if (!epoch) return epoch.error();
+      if (epoch->epoch != req.epoch) {
+        const std::string why =
+            "the server's history was restored from a backup; read again from the start, then push";
+        if (mismatch) *mismatch = EpochMismatch{true, why, *epoch};
+        return make_error(ErrorDomain::sync, ErrorCode::conflict, why);
+      }
+    }
     auto last = db.query("SELECT last_seq FROM device_push WHERE device_id = ?", {caller.device_id});
     if (!last) return last.error();
     const bool had_row = !last->empty();

@@ -6,10 +6,12 @@
 // state stored with rev = a new global sequence number; each FieldConflict becomes a
 // "conflict" record. The effects, the results, the device's last seq, its audit
 // events and purge reports commit in ONE transaction per request: a retried request
-// either finds everything or nothing. Stateless over the Hub: thread-safe.
+// either finds everything or nothing. Operations based on another epoch (a device
+// that has not yet noticed a restore) are refused whole, before anything applies. Stateless over the Hub: thread-safe.
 #pragma once
 
 #include "doorstep/protocol/messages.h"
+#include "hub/epoch.h"
 #include "hub/hub.h"
 #include "hub/tokens.h"
 
@@ -19,8 +21,11 @@ class Push {
  public:
   explicit Push(Hub& hub) : hub_(hub) {}
 
-  // caller: a worker's device session (Devices::check passed).
-  Result<protocol::PushResponse> apply(const AccessClaims& caller, const protocol::PushRequest& request);
+  // caller: a worker's device session (Devices::check passed). A request naming
+  // another epoch (request.epoch, when given) applies nothing: sync/conflict with
+  // *mismatch filled in (when given). The device re-reads, then pushes again.
+  Result<protocol::PushResponse> apply(const AccessClaims& caller, const protocol::PushRequest& request,
+                                       EpochMismatch* mismatch = nullptr);
 
  private:
   Hub& hub_;

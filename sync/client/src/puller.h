@@ -20,7 +20,14 @@ class Puller {
   Puller(Store& store, Session& session, ScopePurge& purge, const SyncOptions& options)
       : store_(store), session_(session), purge_(purge), options_(options) {}
 
+  // Pulls until the feed is complete. A server restored from a backup (409
+  // "restored", or a page of another epoch) starts a re-read from the start with the
+  // store's restore check (store.h); the re-read that completes it ends the check:
+  // cases no longer delivered are purged as revocations and what the server lacks is
+  // queued again (summary.resent) for the caller to push.
   Status pull_all(SyncSummary& summary);
+  // Starts the restore check for a restore the caller noticed (a refused push).
+  Status begin_restore(const Session::Restored& notice, SyncSummary& summary);
 
   // One page of the feed as received: validated whole before anything is applied.
   struct Page {
@@ -30,8 +37,11 @@ class Puller {
 
  private:
   // Fetches through the session (token refresh, errors reported), on this thread.
-  Result<Page> fetch(const std::string& cursor);
+  Result<Page> fetch(const std::string& cursor, bool since_base);
   Status apply(const Page& page, SyncSummary& summary);
+  // The restore point while a restore check runs (meta "restore_base"), else nullopt.
+  Result<std::optional<std::int64_t>> restore_base();
+  Status finish_restore(SyncSummary& summary);
 
   Store& store_;
   Session& session_;

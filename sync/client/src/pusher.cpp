@@ -16,6 +16,10 @@ Error bad_answer(const std::string& why) {
 }  // namespace
 
 Status Pusher::push_all(SyncSummary& summary) {
+  // The epoch the outbox's base revisions belong to: a restored server refuses the
+  // push (409 "restored") rather than merging them against another history.
+  auto epoch = store_.meta("server_epoch");
+  if (!epoch) return epoch.error();
   for (int round = 0; round < 100'000; ++round) {
     auto ops = store_.outbox(options_.push_batch);
     if (!ops) return ops.error();
@@ -58,6 +62,7 @@ Status Pusher::push_all(SyncSummary& summary) {
     }
     req.audit_events = *audit;
     req.purged_cases = purged;
+    req.epoch = epoch->value_or("");
 
     auto j = session_.call_json({"POST", "/v1/sync/push", protocol::dump(protocol::to_json(req)),
                                  {{"Content-Type", "application/json"}}});

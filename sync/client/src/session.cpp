@@ -62,6 +62,12 @@ Result<HttpResponse> Session::call(HttpRequest request) {
       DOORSTEP_TRY(refresh());
       continue;
     }
+    if (r->status == 409) {
+      auto j = protocol::parse_json_text(r->body, 64 * 1024);
+      auto body = j ? protocol::parse_error_body(*j) : Result<protocol::ErrorBody>(j.error());
+      if (body && body->code == "restored" && !body->epoch.empty())
+        restored_ = Restored{body->epoch, body->epoch_base};
+    }
     return response_error(*r, &wipe_);
   }
   return make_error(ErrorDomain::sync, ErrorCode::unauthorised, "the server refused this device's credentials");

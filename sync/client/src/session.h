@@ -4,6 +4,7 @@
 // notices the server's wipe instruction. Not thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "doorstep/client/transport.h"
@@ -30,6 +31,15 @@ class Session {
   Result<HttpResponse> send_once(const HttpRequest& request) const;
 
   bool wipe_requested() const { return wipe_; }
+  // The server answered 409 "restored": its history was restored from a backup (the
+  // request named another epoch, or a cursor ahead of its history). The device must
+  // re-read from the start (Puller::begin_restore); nullopt otherwise.
+  struct Restored {
+    std::string epoch;
+    std::int64_t base = 0;  // the sequence number the server's new history began at
+  };
+  const std::optional<Restored>& restored() const { return restored_; }
+  void clear_restored() { restored_.reset(); }
   // Folds a server clock into the store's HLC (every response carries one).
   void observe_server_clock(const std::string& hlc);
 
@@ -39,6 +49,7 @@ class Session {
   Transport& transport_;
   std::string access_token_;
   bool wipe_ = false;
+  std::optional<Restored> restored_;
 };
 
 // Maps a non-2xx response to an Error (and reports a wipe instruction).

@@ -29,8 +29,26 @@ Result<SyncSummary> SyncEngine::sync_once() {
   Puller puller(store_, session, purge, options_);
 
   auto run = [&]() -> Status {
-    DOORSTEP_TRY(pusher.push_all(summary));
+    // While a restore check runs (an earlier pass stopped in its re-read), nothing is
+    // pushed before the re-read ends: waiting edits may need records it queues again.
+    auto checking = store_.meta("restore_base");
+    if (!checking) return checking.error();
+    if (!*checking) {
+      Status pushed = pusher.push_all(summary);
+      if (!pushed.ok()) {
+        if (!session.restored()) return pushed;
+        // The server was restored from a backup and refused the push: re-read first.
+        DOORSTEP_TRY(puller.begin_restore(*session.restored(), summary));
+      }
+    }
     DOORSTEP_TRY(puller.pull_all(summary));
+    if (summary.server_restored || *checking) {
+      // What the restored server lacked, and the work that waited, goes up now; then
+      // the merged states come back.
+      summary.server_restored = true;
+      DOORSTEP_TRY(pusher.push_all(summary));
+      DOORSTEP_TRY(puller.pull_all(summary));
+    }
     if (!purge.deferred().empty()) {
       // A revoked case had unsent work: push it (or have it quarantined), then purge.
       if (options_.on_progress) options_.on_progress({"purge", 0, 0});

@@ -149,7 +149,9 @@ json to_json(const PushRequest& m) {
   json ops = json::array(), audit = json::array();
   for (const auto& o : m.operations) ops.push_back(to_json(o));
   for (const auto& a : m.audit_events) audit.push_back(record_to_json(a));
-  return {{"operations", ops}, {"audit_events", audit}, {"purged_cases", m.purged_cases}};
+  json j = {{"operations", ops}, {"audit_events", audit}, {"purged_cases", m.purged_cases}};
+  if (!m.epoch.empty()) j["epoch"] = m.epoch;
+  return j;
 }
 json to_json(const OperationResult& m) {
   json j = {{"seq", m.seq}, {"op_id", m.op_id}, {"outcome", to_string(m.outcome)}, {"rev", m.rev}};
@@ -162,17 +164,26 @@ json to_json(const PushResponse& m) {
   return {{"results", res}, {"audit_accepted", m.audit_accepted}, {"server_hlc", m.server_hlc}};
 }
 json to_json(const ChangeEntry& m) {
-  if (m.record) return {{"seq", m.seq}, {"record", record_to_json(*m.record)}};
+  if (m.record) {
+    json j = {{"seq", m.seq}, {"record", record_to_json(*m.record)}};
+    if (!m.changed_since_base.empty()) j["changed_since_base"] = m.changed_since_base;
+    return j;
+  }
   return {{"seq", m.seq}, {"revoke_case", m.revoke_case}};
 }
 json to_json(const ChangesResponse& m) {
   json entries = json::array();
   for (const auto& e : m.entries) entries.push_back(to_json(e));
-  return {{"entries", entries}, {"cursor", m.cursor}, {"more", m.more}, {"server_hlc", m.server_hlc}, {"epoch", m.epoch}};
+  return {{"entries", entries}, {"cursor", m.cursor},   {"more", m.more},
+          {"server_hlc", m.server_hlc}, {"epoch", m.epoch}, {"epoch_base", m.epoch_base}};
 }
 json to_json(const ErrorBody& m) {
   json j = {{"error", m.code}, {"message", m.message}};
   if (m.wipe) j["wipe"] = true;
+  if (!m.epoch.empty()) {
+    j["epoch"] = m.epoch;
+    j["epoch_base"] = m.epoch_base;
+  }
   return j;
 }
 
@@ -285,6 +296,8 @@ Result<PushRequest> parse_push_request(const json& j) {
       m.purged_cases.push_back(c.get<std::string>());
     }
   }
+  TAKE(epoch, str(j, "epoch", false, 128));
+  m.epoch = epoch;
   return m;
 }
 
@@ -334,6 +347,14 @@ Result<ChangesResponse> parse_changes_response(const json& j) {
       auto r = record_from_json(e["record"]);
       if (!r) return r.error();
       c.record = std::move(*r);
+      if (e.contains("changed_since_base")) {
+        const json& names = e["changed_since_base"];
+        if (!names.is_array() || names.size() > 256) return bad("\"changed_since_base\" must be a short list");
+        for (const auto& n : names) {
+          if (!n.is_string() || n.get<std::string>().size() > 64) return bad("bad field name in changed_since_base");
+          c.changed_since_base.push_back(n.get<std::string>());
+        }
+      }
     } else {
       TAKE(rc, str(e, "revoke_case"));
       if (!is_record_id(rc)) return bad("bad revoke_case");
@@ -345,10 +366,13 @@ Result<ChangesResponse> parse_changes_response(const json& j) {
   TAKE(more, boolean(j, "more"));
   TAKE(h, str(j, "server_hlc"));
   TAKE(e, str(j, "epoch", false));
+  TAKE(base, integer(j, "epoch_base", false));
+  if (base < 0) return bad("negative epoch_base");
   m.cursor = cursor;
   m.more = more;
   m.server_hlc = h;
   m.epoch = e;
+  m.epoch_base = base;
   return m;
 }
 
@@ -357,7 +381,9 @@ Result<ErrorBody> parse_error_body(const json& j) {
   TAKE(code, str(j, "error"));
   TAKE(msg, str(j, "message", false));
   TAKE(wipe, boolean(j, "wipe"));
-  return ErrorBody{code, msg, wipe};
+  TAKE(epoch, str(j, "epoch", false, 128));
+  TAKE(base, integer(j, "epoch_base", false));
+  return ErrorBody{code, msg, wipe, epoch, base < 0 ? 0 : base};
 }
 
 }  // namespace doorstep::protocol

@@ -205,6 +205,40 @@ class Writer {
   // Marks audit events as delivered to the server.
   Status mark_audit_sent(const std::vector<std::string>& ids);
 
+  // --- After the server's history was restored from a backup (a new epoch) ---
+  // The device checks what it holds against the restored server's states as a full
+  // re-read delivers them, so that work the restored server lost reaches it again
+  // (docs/architecture.md, "Sync after a server restore"). Meta keys: "restore_base"
+  // while a check runs, "restore:<type>:<id>" for each record still to be checked,
+  // "server_restored_at" when the last restore was noticed.
+
+  // Starts a check: marks every record that came from the server (rev > 0; not
+  // local-only, not audit events), lowers the base revision of pending operations to
+  // base (the restore point, so the server treats what changed since as concurrent),
+  // marks every audit event unsent (the hub stores each once by id), clears the
+  // cursor and stores the new epoch. Starting again while one runs adds to it.
+  Status begin_restore_check(const std::string& epoch, std::int64_t base);
+  // During a check, in place of apply_server_state. changed_since_base names the fields
+  // (and "deleted") the server changed after the restore; every other field of the
+  // server's state is what the backup held. If the record is marked and its copy here
+  // differs from the server's state (pending operations on top) in fields a device may
+  // change that the server has not changed since, or was deleted here while the server
+  // changed nothing since, one operation with the copy's values is queued, based on
+  // base and dated with the copy's clock (as this device's); then the state is written
+  // as apply_server_state does, so the copy's values stay. A field the server changed
+  // after the restore keeps the server's value (the later change). Returns the number
+  // of operations queued (0 or 1).
+  Result<int> apply_restored_state(const Record& state, std::int64_t base,
+                                   const std::vector<std::string>& changed_since_base);
+  // When the re-read is complete: the cases still marked (the restored server no longer
+  // gives them to this worker; the caller purges them as revocations) ...
+  Result<std::vector<std::string>> restore_check_cases();
+  // ... then every other marked record still here that a device may create is queued
+  // again as a create of its whole state (its rev set to 0), ahead of every pending
+  // operation so that those apply after what they depend on; the check ends. Returns
+  // the number of operations queued.
+  Result<std::int64_t> finish_restore_check();
+
   // Records an audit event (viewed, exported, ...) in this transaction.
   Status audit(const std::string& action, const std::string& record_type, const std::string& record_id);
 

@@ -4,6 +4,10 @@
 // that left scope, blobs down. Small parts with one job each (session, pusher,
 // puller, blob transfer, scope purge) under this coordinator, which owns their state.
 //
+// After a restore of the server (a new epoch, docs/architecture.md): the pass
+// re-reads from the start, queues again what the restored server lacks, pushes it
+// and reads once more; the summary says so (server_restored, resent).
+//
 // Not thread-safe: run it on the thread that owns the Store (the app gives sync its
 // own thread and its own Store). The engine reaches the store only through its
 // public API.
@@ -45,6 +49,10 @@ struct SyncSummary {
   std::int64_t blobs_down = 0;
   std::int64_t bytes_down = 0;
   bool wiped = false;            // the office revoked this device; the store was erased
+  bool server_restored = false;  // the server's history was restored from a backup: this pass
+                                 // re-read everything and checked this device's copies
+  std::int64_t resent = 0;       // operations queued again because the restored server lacked
+                                 // what this device holds (pushed in the same pass)
 };
 
 class SyncEngine {

@@ -71,6 +71,9 @@ struct PushRequest {
   std::vector<Operation> operations;     // in seq order
   std::vector<Record> audit_events;      // device audit events, delivered at least once
   std::vector<std::string> purged_cases; // cases this device has purged since last push
+  std::string epoch{};                   // the server epoch the operations were based on; when it
+                                         // is not the server's, nothing applies (409 "restored").
+                                         // Empty: not checked (devices from before epochs)
 };
 
 enum class Outcome { applied, merged, conflict, rejected };
@@ -97,6 +100,11 @@ struct ChangeEntry {
   std::int64_t seq = 0;
   std::optional<Record> record;
   std::string revoke_case;  // non-empty for a revocation
+  // Only when the device asked (changes?since_base=1, while it re-reads after a
+  // restore) and the record changed after its epoch began (rev > epoch_base): the
+  // fields changed since then ("deleted" for the deleted flag). Every other field
+  // still holds what the restored backup held.
+  std::vector<std::string> changed_since_base{};
 };
 
 struct ChangesResponse {
@@ -105,14 +113,20 @@ struct ChangesResponse {
   bool more = false;                 // another page follows now
   std::string server_hlc;
   std::string epoch;
+  std::int64_t epoch_base = 0;       // the server's sequence number when this epoch began (the
+                                     // last one of the restored backup); 0 if never restored
 };
 
 // Every non-2xx response carries this body. wipe=true tells a revoked device to
-// erase its store.
+// erase its store. A 409 "restored" (the server's history was restored from a backup:
+// the cursor or the push names another epoch, or a cursor is ahead of the history)
+// carries the server's epoch and epoch_base; the device re-reads from an empty cursor.
 struct ErrorBody {
-  std::string code;     // e.g. "unauthorised", "invalid_argument", "too_large", "revoked"
+  std::string code;     // e.g. "unauthorised", "invalid_argument", "too_large", "revoked", "restored"
   std::string message;  // one line for a person
   bool wipe = false;
+  std::string epoch{};           // "restored": the server's current epoch
+  std::int64_t epoch_base = 0;   // "restored": where that epoch's history began
 };
 
 // Records on the wire: {"type", "id", "rev", "hlc", "deleted", "fields": {...}};
