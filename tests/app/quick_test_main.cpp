@@ -4,6 +4,7 @@
 // ones (connectivity the test switches, a fixed location, a file "camera").
 // TestSupport (QML singleton DoorstepTest.TestSupport) brings the device into the
 // state a test needs; pages are driven only through their controls.
+#include <QAccessible>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -137,6 +138,31 @@ class TestSupport : public QObject {
     ctx_.sync().syncNow();
     if (!waitForSync()) return {};
     return visit;
+  }
+
+  // Visible controls under item that a screen reader could not name: buttons, fields,
+  // boxes, switches and list rows whose accessible name is empty. Returns one line each.
+  Q_INVOKABLE QStringList unnamedControls(QQuickItem* item) const {
+    QStringList out;
+    if (item == nullptr) return out;
+    std::function<void(QQuickItem*)> walk = [&](QQuickItem* i) {
+      if (!i->isVisible() || i->opacity() == 0) return;
+      const bool control = i->inherits("QQuickAbstractButton") || i->inherits("QQuickTextField") ||
+                           i->inherits("QQuickTextArea") || i->inherits("QQuickComboBox") ||
+                           i->inherits("QQuickSlider") || i->inherits("QQuickSpinBox");
+      if (control) {
+        QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(i);
+        const QString name = iface ? iface->text(QAccessible::Name) : QString();
+        if (name.trimmed().isEmpty())
+          out << QStringLiteral("%1 \"%2\"").arg(QString::fromLatin1(i->metaObject()->className()),
+                                                 i->property("text").toString());
+      }
+      // A box's own parts (the text it shows, its indicator) are said as the box.
+      if (i->inherits("QQuickComboBox") || i->inherits("QQuickSpinBox")) return;
+      for (QQuickItem* c : i->childItems()) walk(c);
+    };
+    walk(item);
+    return out;
   }
 
   // True if any string property of any object under item contains needle: what is
