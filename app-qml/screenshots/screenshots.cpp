@@ -159,7 +159,7 @@ int main(int argc, char* argv[]) {
       context.form().answer(QStringLiteral("child_seen"), QStringLiteral("yes"));
       context.form().answer(QStringLiteral("visit_minutes"), QStringLiteral("700"));
       s.shot(size + QStringLiteral("-form"));
-      context.form().clear();
+      context.form().discard();
     }
     if (!due.isEmpty()) {
       s.go(QStringLiteral("today"));

@@ -23,6 +23,7 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
   QObject::connect(session_.get(), &WorkerSession::unlocked, r,
                    [this](const QString& dir, std::shared_ptr<const SecretString> pin) {
                      report_->removeLeftovers();
+                     form_->reloadForms();
                      caseload_->reload();
                      today_->reload();
                      outbox_->reload();
@@ -53,6 +54,8 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
   QObject::connect(visit_.get(), &VisitController::localChange, r, changed);
   QObject::connect(report_.get(), &ReportController::localChange, r, changed);
   QObject::connect(conflicts_.get(), &ConflictModel::localChange, r, changed);
+  QObject::connect(form_.get(), &FormController::localChange, r, changed);
+  QObject::connect(form_.get(), &FormController::submitted, r, [this] { timeline_->reload(); });
   QObject::connect(notes_.get(), &NoteEditor::noteSaved, r, [this] { timeline_->reload(); });
   QObject::connect(visit_.get(), &VisitController::visitChanged, r, [this] {
     today_->reload();
@@ -62,6 +65,7 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
   QObject::connect(report_.get(), &ReportController::submitted, r, [this] { timeline_->reload(); });
   // A sync pass brought or sent something: every list re-reads.
   QObject::connect(sync_.get(), &SyncController::synced, r, [this] {
+    form_->reloadForms();
     caseload_->reload();
     today_->reload();
     timeline_->reload();

@@ -1,9 +1,7 @@
 #include "form_controller.h"
 
-#include <QDir>
-#include <QFile>
+#include <QDateTime>
 
-#include "doorstep/core/forms/definition_loader.h"
 #include "doorstep/platform/location.h"
 #include "worker_session.h"
 
@@ -14,12 +12,6 @@ QString value_text(const forms::Value& v) {
   if (std::holds_alternative<std::string>(v)) return QString::fromStdString(std::get<std::string>(v));
   if (std::holds_alternative<double>(v)) return QString::number(std::get<double>(v), 'g', 15);
   if (std::holds_alternative<bool>(v)) return std::get<bool>(v) ? QStringLiteral("OK") : QString();
-  return {};
-}
-forms::Value from_record(const doorstep::Value& v) {
-  if (std::holds_alternative<std::string>(v)) return std::get<std::string>(v);
-  if (std::holds_alternative<std::int64_t>(v)) return static_cast<double>(std::get<std::int64_t>(v));
-  if (std::holds_alternative<double>(v)) return std::get<double>(v);
   return {};
 }
 }  // namespace
@@ -141,14 +133,6 @@ void FormQuestionsModel::refresh() {
 
 FormController::FormController(WorkerSession& session, platform::LocationSource& location, QObject* parent)
     : QObject(parent), session_ref_(session), location_(location) {
-  const QDir dir(QStringLiteral(":/forms"));
-  for (const QString& name : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
-    QFile f(dir.filePath(name));
-    if (!f.open(QIODevice::ReadOnly)) continue;
-    const QByteArray text = f.readAll();
-    auto load = forms::load_definition_json(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
-    if (load.ok()) definitions_.push_back(load.definition);
-  }
   connect(&location_, &platform::LocationSource::fixed, this, [this](platform::Fix f) {
     if (locating_path_.isEmpty()) return;
     const QString path = std::exchange(locating_path_, QString());
@@ -163,63 +147,81 @@ FormController::FormController(WorkerSession& session, platform::LocationSource&
 
 FormController::~FormController() = default;
 
-QVariantList FormController::forms() const {
-  QVariantList out;
-  for (const auto& d : definitions_)
-    out.push_back(QVariantMap{{"formId", QString::fromStdString(d->form_id)},
-                              {"title", QString::fromStdString(d->title)},
-                              {"version", static_cast<qint64>(d->version)}});
-  return out;
+CaseForms* FormController::caseForms() {
+  Store* store = session_ref_.store();
+  if (store == nullptr) return nullptr;
+  if (!case_forms_ || case_forms_store_ != store) {
+    case_forms_ = std::make_unique<CaseForms>(*store);
+    case_forms_store_ = store;
+  }
+  return case_forms_.get();
+}
+
+void FormController::reloadForms() {
+  QVariantList next;
+  if (CaseForms* cf = caseForms()) {
+    if (auto list = cf->available()) {
+      for (const AvailableForm& f : *list)
+        next.push_back(QVariantMap{{"formId", QString::fromStdString(f.form_id)},
+                                   {"title", QString::fromStdString(f.title)},
+                                   {"version", static_cast<qint64>(f.version)}});
+    }
+  }
+  if (next == forms_) return;
+  forms_ = next;
+  emit formsChanged();
 }
 
 QString FormController::title() const {
-  return session_ ? QString::fromStdString(session_->definition().title) : QString();
+  return open_ ? QString::fromStdString(open_->draft.title) : QString();
 }
 
 bool FormController::open(const QString& formId, const QString& caseId) {
   close();
-  Store* store = session_ref_.store();
-  if (store == nullptr) return false;
-  std::shared_ptr<const forms::FormDefinition> def;
-  for (const auto& d : definitions_)
-    if (QString::fromStdString(d->form_id) == formId) def = d;
-  if (!def) {
-    error_ = tr("This form is not on the device");
+  CaseForms* cf = caseForms();
+  if (cf == nullptr) return false;
+  auto fail = [this](const Error& e) {
+    error_ = describe(e);
     emit progressChanged();
     return false;
-  }
-  auto now = [store] { return store->clock().now_ms(); };
-  const int offset = QDateTime::currentDateTime().offsetFromUtc() / 60;
-  model_.show_missing_ = false;
-  if (auto it = drafts_.find({def->form_id, caseId}); it != drafts_.end()) {
-    auto resumed = forms::FormSession::from_draft(def, it->second, now, offset);
-    if (resumed) session_.emplace(std::move(*resumed));
-  }
-  if (!session_) {
-    forms::FormSession::Prefill prefill;
-    if (auto c = store->get("case", caseId.toStdString()); c && *c) {
-      for (const auto& [k, v] : (*c)->fields) prefill["case." + k] = from_record(v);
-      if (auto p = store->get("person", (*c)->text("person_id")); p && *p)
-        for (const auto& [k, v] : (*p)->fields) prefill["person." + k] = from_record(v);
-    }
-    session_.emplace(forms::FormSession::start(def, prefill, now, offset));
-  }
+  };
+  std::optional<Result<OpenForm>> opened;
+  auto drafts = cf->drafts(caseId.toStdString());
+  if (!drafts) return fail(drafts.error());
+  for (const FormDraft& d : *drafts)
+    if (d.form_id == formId.toStdString()) opened.emplace(cf->resume(d.id));
+  if (!opened) opened.emplace(cf->start(caseId.toStdString(), formId.toStdString()));
+  if (!*opened) return fail(opened->error());
+  open_.emplace(std::move(**opened));
   case_id_ = caseId;
   error_.clear();
   problems_.clear();
   first_problem_path_.clear();
   status_.clear();
-  model_.rebuild(&*session_);
+  version_note_ = open_->draft.latest_version > open_->draft.version
+                      ? tr("Started on version %1; version %2 has since been published. This form stays on version %1.")
+                            .arg(open_->draft.version)
+                            .arg(open_->draft.latest_version)
+                      : QString();
+  model_.show_missing_ = false;
+  model_.rebuild(&open_->session);
   updateProgress();
   emit openChanged();
   return true;
 }
 
+void FormController::saveDraft() {
+  CaseForms* cf = caseForms();
+  if (!open_ || cf == nullptr) return;
+  auto st = cf->save(open_->draft.id, open_->session);
+  if (!st.ok()) error_ = describe(st.error());
+}
+
 void FormController::answer(const QString& path, const QString& value) {
-  if (!session_) return;
-  const forms::Question* q = nullptr;
+  if (!open_) return;
+  forms::FormSession& session = open_->session;
   const QString name = path.section(QLatin1Char('/'), -1);
-  q = session_->definition().find(name.toStdString());
+  const forms::Question* q = session.definition().find(name.toStdString());
   forms::Value v = value.toStdString();
   if (value.trimmed().isEmpty()) v = forms::Value{};
   else if (q && (q->type == forms::QuestionType::integer || q->type == forms::QuestionType::decimal)) {
@@ -227,9 +229,10 @@ void FormController::answer(const QString& path, const QString& value) {
     const double d = QLocale::c().toDouble(value.trimmed(), &ok);
     if (ok) v = d;
   }
-  auto st = session_->answer(path.toStdString(), v);
+  auto st = session.answer(path.toStdString(), v);
   if (!st.ok()) model_.input_errors_[path] = describe(st.error());
   else model_.input_errors_.erase(path);
+  saveDraft();
   model_.refresh();
   updateProgress();
 }
@@ -240,77 +243,100 @@ void FormController::answerWithLocation(const QString& path) {
 }
 
 void FormController::addRepeat(const QString& repeat) {
-  if (!session_) return;
-  auto r = session_->add_repeat(repeat.toStdString());
+  if (!open_) return;
+  auto r = open_->session.add_repeat(repeat.toStdString());
   if (!r) error_ = describe(r.error());
-  model_.rebuild(&*session_);
+  saveDraft();
+  model_.rebuild(&open_->session);
   updateProgress();
 }
 
 void FormController::removeRepeat(const QString& repeat, int instance) {
-  if (!session_) return;
-  auto st = session_->remove_repeat(repeat.toStdString(), instance);
+  if (!open_) return;
+  auto st = open_->session.remove_repeat(repeat.toStdString(), instance);
   if (!st.ok()) error_ = describe(st.error());
-  model_.rebuild(&*session_);
+  saveDraft();
+  model_.rebuild(&open_->session);
   updateProgress();
 }
 
 bool FormController::submit() {
-  if (!session_) return false;
-  auto result = session_->submit();
+  CaseForms* cf = caseForms();
+  if (!open_ || cf == nullptr) return false;
   model_.show_missing_ = true;
-  model_.refresh();
   problems_.clear();
   first_problem_path_.clear();
-  if (!result.ok()) {
-    for (const auto& p : result.problems) {
-      const forms::Question* q = session_->definition().find(QString::fromStdString(p.path).section('/', -1).toStdString());
-      problems_ << QStringLiteral("%1: %2").arg(q ? QString::fromStdString(q->label) : QString::fromStdString(p.path),
-                                                QString::fromStdString(p.message));
-    }
-    if (!result.problems.empty()) first_problem_path_ = QString::fromStdString(result.problems.front().path);
-    status_ = tr("%n question(s) need attention", nullptr, static_cast<int>(result.problems.size()));
+  auto outcome = cf->submit(open_->draft.id, open_->session);
+  model_.refresh();
+  if (!outcome) {
+    error_ = describe(outcome.error());
     updateProgress();
     return false;
   }
-  last_submission_ = QString::fromStdString(result.submission->to_json().dump());
-  drafts_.erase({session_->definition().form_id, case_id_});
-  status_ = tr("Complete. The form is checked and ready.");
+  if (!outcome->ok()) {
+    for (const auto& p : outcome->problems) {
+      const forms::Question* q =
+          open_->session.definition().find(QString::fromStdString(p.path).section('/', -1).toStdString());
+      problems_ << QStringLiteral("%1: %2").arg(q ? QString::fromStdString(q->label) : QString::fromStdString(p.path),
+                                                QString::fromStdString(p.message));
+    }
+    if (!outcome->problems.empty()) first_problem_path_ = QString::fromStdString(outcome->problems.front().path);
+    status_ = tr("%n question(s) need attention", nullptr, static_cast<int>(outcome->problems.size()));
+    updateProgress();
+    return false;
+  }
+  last_submission_ = QString::fromStdString(outcome->submission->id);
+  error_.clear();
+  status_ = tr("Finished. The form is saved and is sent on the next sync.");
+  const QString case_id = case_id_;
+  // The draft is gone with the submission: the page shows the outcome, nothing to resume.
+  model_.rebuild(nullptr);
+  open_.reset();
   updateProgress();
-  emit submitted(case_id_, last_submission_);
+  emit openChanged();
+  emit submitted(case_id, last_submission_);
+  emit localChange();
   return true;
 }
 
 void FormController::close() {
-  if (session_) drafts_[{session_->definition().form_id, case_id_}] = session_->to_draft();
+  saveDraft();
   model_.rebuild(nullptr);
-  session_.reset();
+  open_.reset();
   case_id_.clear();
   problems_.clear();
-  status_.clear();
   error_.clear();
   locating_path_.clear();
+  version_note_.clear();
   updateProgress();
   emit openChanged();
 }
 
-void FormController::clear() {
+void FormController::discard() {
+  if (CaseForms* cf = caseForms(); cf != nullptr && open_) {
+    auto st = cf->discard(open_->draft.id);
+    if (!st.ok()) error_ = describe(st.error());
+  }
   model_.rebuild(nullptr);
-  session_.reset();
-  drafts_.clear();
-  case_id_.clear();
-  problems_.clear();
+  open_.reset();
+  close();
+}
+
+void FormController::clear() {
+  close();
   status_.clear();
-  error_.clear();
-  locating_path_.clear();
-  updateProgress();
-  emit openChanged();
+  case_forms_.reset();
+  case_forms_store_ = nullptr;
+  if (!forms_.isEmpty()) {
+    forms_.clear();
+    emit formsChanged();
+  }
 }
 
 void FormController::updateProgress() {
   answered_ = total_ = 0;
-  if (session_)
-    for (const auto& s : session_->progress()) {
+  if (open_)
+    for (const auto& s : open_->session.progress()) {
       answered_ += s.answered;
       total_ += s.questions;
     }

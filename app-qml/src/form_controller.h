@@ -3,9 +3,11 @@
 // order (group headings, repeat instances with their questions, an "add another" row),
 // each with its label, hint, answer, choices, relevance, required flag and problem;
 // rows stay put while answers change (relevance hides, never removes), and only adding
-// or removing a repeat instance resets the model. Definitions are the forms shipped
-// with the app (share/forms, compiled in as :/forms/). Drafts are kept in memory per
-// form and case until the app locks. UI thread only.
+// or removing a repeat instance resets the model. Everything goes through core's
+// CaseForms: the forms offered are the form_definition records the hub published, a
+// form being filled in is a form_draft in the encrypted store (saved after each
+// answer, resumed on the version it was started on), and finishing writes the
+// form_submission and its save_to edits in one transaction, queued to sync. UI thread only.
 #pragma once
 
 #include <QAbstractListModel>
@@ -18,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doorstep/core/case_forms.h"
 #include "doorstep/core/forms/session.h"
 
 namespace doorstep::platform {
@@ -82,7 +85,7 @@ class FormController : public QObject {
   Q_OBJECT
   QML_ELEMENT
   QML_UNCREATABLE("created by the app's wiring")
-  Q_PROPERTY(QVariantList forms READ forms CONSTANT)  // [{formId, title, version}]
+  Q_PROPERTY(QVariantList forms READ forms NOTIFY formsChanged)  // [{formId, title, version}]
   Q_PROPERTY(FormQuestionsModel* questions READ questions CONSTANT)
   Q_PROPERTY(QString title READ title NOTIFY openChanged)
   Q_PROPERTY(QString caseId READ caseId NOTIFY openChanged)
@@ -93,16 +96,18 @@ class FormController : public QObject {
   Q_PROPERTY(QString firstProblemPath READ firstProblemPath NOTIFY progressChanged)
   Q_PROPERTY(QString status READ status NOTIFY progressChanged)
   Q_PROPERTY(QString error READ error NOTIFY progressChanged)
+  Q_PROPERTY(QString versionNote READ versionNote NOTIFY openChanged)  // "" or why an older version is used
 
  public:
   FormController(WorkerSession& session, platform::LocationSource& location, QObject* parent = nullptr);
   ~FormController() override;
 
-  QVariantList forms() const;
+  QVariantList forms() const { return forms_; }
+  QString versionNote() const { return version_note_; }
   FormQuestionsModel* questions() { return &model_; }
   QString title() const;
   QString caseId() const { return case_id_; }
-  bool isOpen() const { return session_.has_value(); }
+  bool isOpen() const { return open_.has_value(); }
   int answered() const { return answered_; }
   int total() const { return total_; }
   QStringList problems() const { return problems_; }
@@ -110,8 +115,11 @@ class FormController : public QObject {
   QString status() const { return status_; }
   QString error() const { return error_; }
 
-  // Opens a form about a case, resuming its draft if one is kept; fields with save_to
-  // start from the person's or case's record.
+  // Re-reads the forms the device holds (after unlock and after a sync).
+  void reloadForms();
+  // Opens a form about a case, resuming the case's draft of it if there is one (on the
+  // version it was started on); a new one starts with save_to questions filled from
+  // the person's and case's records.
   Q_INVOKABLE bool open(const QString& formId, const QString& caseId);
   // Stores an answer (text; numbers as text too). A refused answer shows at the question.
   Q_INVOKABLE void answer(const QString& path, const QString& value);
@@ -121,9 +129,11 @@ class FormController : public QObject {
   Q_INVOKABLE void removeRepeat(const QString& repeat, int instance);
   // Checks everything; true when the form is complete and valid.
   Q_INVOKABLE bool submit();
-  // Keeps the draft (in memory, until lock) and closes the form.
+  // Closes the form; its draft stays in the store.
   Q_INVOKABLE void close();
-  // Forgets every draft and the open form (lock).
+  // Deletes the open form's draft and closes it.
+  Q_INVOKABLE void discard();
+  // Closes the form and forgets the list (lock).
   void clear();
 
   // The submission of the last successful submit(), as JSON text.
@@ -132,19 +142,24 @@ class FormController : public QObject {
  signals:
   void openChanged();
   void progressChanged();
+  void formsChanged();
   void submitted(const QString& caseId, const QString& submissionJson);
+  void localChange();  // a submission (and its save_to edits) waits to be sent
 
  private:
   void updateProgress();
+  void saveDraft();
   WorkerSession& session_ref_;
   platform::LocationSource& location_;
-  std::vector<std::shared_ptr<const forms::FormDefinition>> definitions_;
-  std::optional<forms::FormSession> session_;
+  std::unique_ptr<CaseForms> case_forms_;  // over the unlocked store; reset on lock
+  Store* case_forms_store_ = nullptr;
+  std::optional<OpenForm> open_;
   FormQuestionsModel model_;
-  QString case_id_, status_, error_, first_problem_path_, last_submission_, locating_path_;
+  QVariantList forms_;
+  QString case_id_, status_, error_, first_problem_path_, last_submission_, locating_path_, version_note_;
   QStringList problems_;
   int answered_ = 0, total_ = 0;
-  std::map<std::pair<std::string, QString>, nlohmann::json> drafts_;  // (form_id, case) -> draft
+  CaseForms* caseForms();
 };
 
 }  // namespace doorstep::app

@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "app_context.h"
@@ -58,7 +59,10 @@ std::string fixture() {
     notes.push_back({{"id", "n" + std::to_string(i)}, {"case_id", "c1"}, {"body", "Note number " + std::to_string(i)},
                      {"visibility", "normal"}, {"author", "alex"}, {"state", "final"},
                      {"written_at", iso(now.addDays(-100).addSecs(i * 60))}});
-  return json{{"people", people}, {"cases", cases}, {"visits", visits}, {"notes", notes}}.dump();
+  json forms = json::array();
+  std::ifstream form_file(std::string(DOORSTEP_FORMS_DIR) + "/reablement_review.json");
+  forms.push_back(json::parse(form_file));
+  return json{{"people", people}, {"cases", cases}, {"visits", visits}, {"notes", notes}, {"forms", forms}}.dump();
 }
 }  // namespace
 

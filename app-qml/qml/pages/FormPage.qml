@@ -31,6 +31,7 @@ Page {
                 text: qsTr("%1 of %2 answered").arg(Form.answered).arg(Form.total)
                 wrapMode: Text.Wrap
             }
+            InlineMessage { Layout.fillWidth: true; error: false; text: Form.versionNote }
             ProgressBar {
                 Layout.fillWidth: true
                 from: 0
@@ -54,7 +55,11 @@ Page {
                 highlighted: true
                 Accessible.name: qsTr("Check the form and finish it")
                 onClicked: {
-                    if (!Form.submit() && Form.firstProblemPath.length > 0) {
+                    if (Form.submit()) {
+                        page.done()
+                        return
+                    }
+                    if (Form.firstProblemPath.length > 0) {
                         for (let i = 0; i < list.count; ++i) {
                             const item = list.itemAtIndex(i)
                             if (item && item.path === Form.firstProblemPath) {
@@ -71,6 +76,12 @@ Page {
                 flat: true
                 Accessible.name: qsTr("Keep the form as a draft and leave")
                 onClicked: page.done()
+            }
+            ActionButton {
+                text: qsTr("Discard")
+                flat: true
+                Accessible.name: qsTr("Discard this form's answers")
+                onClicked: discardDialog.open()
             }
         }
     }
@@ -398,5 +409,16 @@ Page {
                 }
             }
         }
+    }
+
+    Dialog {
+        id: discardDialog
+        anchors.centerIn: parent
+        width: Math.min(page.width - 32, 400)
+        title: qsTr("Discard this form?")
+        modal: true
+        standardButtons: Dialog.Discard | Dialog.Cancel
+        Label { width: parent.width; wrapMode: Text.Wrap; text: qsTr("Its answers will be deleted from this device.") }
+        onDiscarded: { Form.discard(); close(); page.done() }
     }
 }

@@ -42,7 +42,7 @@ TestCase {
         shell.openForm("reablement_review", Timeline.caseId)
         Form.addRepeat("tasks")
         checkPage(window, "form")
-        Form.close()
+        Form.discard()
         const visit = TestSupport.plannedVisit()
         if (visit.length > 0) {
             shell.openVisit(visit)

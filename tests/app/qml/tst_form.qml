@@ -22,7 +22,7 @@ TestCase {
         Timeline.open(TestSupport.firstPerson())
         verify(Timeline.caseId.length > 0)
     }
-    function cleanup() { Form.close() }
+    function cleanup() { if (Form.isOpen) Form.discard() }
 
     function openPage(formId) {
         verify(Form.open(formId, Timeline.caseId))
@@ -94,7 +94,13 @@ TestCase {
         verify(Form.answered > before)
         mouseClick(page.submitButton)
         compare(Form.problems, [])
-        verify(Form.status.indexOf("Complete") === 0)
+        compare(Form.error, "")
+        verify(Form.status.indexOf("Finished") === 0, Form.status)
+        compare(Form.isOpen, false)
+        // The submission is in the person's timeline and waits to be sent.
+        verify(TestSupport.timelineSummaries().some(s => s.indexOf("Statutory visit (child)") >= 0),
+               TestSupport.timelineSummaries().slice(0, 3).join("; "))
+        verify(Sync.pending > 0)
     }
 
     function test_reablement_repeats_multiple_choice_and_problems() {
@@ -150,17 +156,24 @@ TestCase {
         verify(Form.problems.some(p => p.indexOf("Hazardous waste is always urgent.") >= 0), Form.problems.join(";"))
     }
 
-    function test_a_draft_is_kept_until_the_app_locks() {
+    function test_a_draft_is_kept_in_the_store_across_a_lock() {
         let page = openPage("statutory_visit_child")
         typeInto(page, "arrival_time", "09:15")
         page.destroy()
         Form.close()
         page = openPage("statutory_visit_child")
         compare(row(page, "arrival_time").value, "09:15")
+        page.destroy()
         Session.lock()
         compare(Form.isOpen, false)
+        compare(Form.forms.length, 0)
         verify(TestSupport.ensureUnlocked())
         Timeline.open(TestSupport.firstPerson())
+        verify(Form.forms.length >= 3)
+        page = openPage("statutory_visit_child")
+        compare(row(page, "arrival_time").value, "09:15")
+        Form.discard()
+        page.destroy()
         page = openPage("statutory_visit_child")
         compare(row(page, "arrival_time").value, "")
     }
