@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
   app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS");
   app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
   app.add_option("--access-ttl", access_ttl, "access token lifetime in seconds")->capture_default_str()->check(CLI::Range(1, 86400));
+  int threads = 64;
+  app.add_option("--threads", threads, "request worker threads = devices served at once (and database connections)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1024));
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
     return fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8443");
   http_options.tls_cert = tls_cert;
   http_options.tls_key = tls_key;
+  http_options.threads = threads;
 
   ::umask(077);  // every file the hub makes holds case records or keys
   // Signals are taken by one watcher thread (sigwait), so block them everywhere first.
@@ -141,6 +146,7 @@ int main(int argc, char** argv) {
   options.data_dir = data;
   options.database = database;
   options.access_ttl_s = access_ttl;
+  options.connections = static_cast<std::size_t>(threads);
   auto hub = Hub::open(options);
   if (!hub) return fail(hub.error().message);
 

@@ -255,7 +255,7 @@ TEST_CASE("a cursor of another epoch, or ahead of the history, is 409 restored w
   const auto bar = cursor.find('_');
   REQUIRE(bar != std::string::npos);
   const std::string position = cursor.substr(bar + 1);
-  for (const std::string stale : {"0123456789ab_" + position, cursor.substr(0, bar) + "_s99999.0.0",
+  for (const std::string& stale : {"0123456789ab_" + position, cursor.substr(0, bar) + "_s99999.0.0",
                                   cursor.substr(0, bar) + "_99999999", std::string("99999999")}) {
     auto r = s.call("GET", "/v1/sync/changes?cursor=" + stale, "", d.access_token);
     INFO(stale);

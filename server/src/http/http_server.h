@@ -26,7 +26,10 @@ struct HttpOptions {
   int port = 0;                    // 0 = any free port (bind() says which)
   std::string tls_cert;            // PEM certificate chain; with tls_key, serve HTTPS
   std::string tls_key;             // PEM private key
-  int threads = 16;                // request worker threads
+  int threads = 64;                // request worker threads. A keep-alive connection holds one
+                                   // while it is open, so this many devices are served at once
+                                   // and the rest wait for a thread (16 left half of 32 busy
+                                   // devices queued for seconds: bench/load)
 };
 
 class HttpServer {

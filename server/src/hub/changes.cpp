@@ -95,10 +95,25 @@ std::size_t approx_bytes(const StoredRecord& s) {
   return n;
 }
 
-SqlParams with_scope(SqlParams head, const std::string& worker, SqlParams tail = {}) {
-  for (auto& p : scope_params(worker)) head.push_back(std::move(p));
-  for (auto& p : tail) head.push_back(std::move(p));
-  return head;
+// The keys (k_type, k_id, k_rev) of the worker's records whose rev compares (rev_cmp,
+// e.g. ">") with a bound: scope_condition() one branch at a time, so that each is an
+// index range over (case_id, rev) or (person_id, rev) rather than a test of the
+// condition on every record of the hub (bench/load: pulls were most of the hub's CPU
+// with 500 devices). Parameters: worker, bound, worker, bound, worker, bound, bound.
+std::string scope_keys(const char* rev_cmp) {
+  const std::string cmp = std::string(" AND r.rev ") + rev_cmp + " ?";
+  return "SELECT r.type AS k_type, r.id AS k_id, r.rev AS k_rev FROM record r WHERE r.case_id IN"
+         " (SELECT c.id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0)" + cmp +
+         " UNION SELECT r.type, r.id, r.rev FROM record r WHERE r.case_id IS NULL AND r.person_id IN"
+         " (SELECT c.person_id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0)" + cmp +
+         " UNION SELECT r.type, r.id, r.rev FROM record r WHERE r.case_id IS NULL AND r.author = ?" + cmp +
+         " UNION SELECT r.type, r.id, r.rev FROM record r WHERE r.type = 'form_definition'" + cmp;
+}
+
+SqlParams scope_key_params(const std::string& worker, std::int64_t bound, SqlParams tail) {
+  SqlParams p{worker, bound, worker, bound, worker, bound, bound};
+  for (auto& t : tail) p.push_back(std::move(t));
+  return p;
 }
 
 }  // namespace
@@ -154,7 +169,6 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
     e.record = std::move(s.state.record);
     out.entries.push_back(std::move(e));
   };
-  const std::string select = std::string("SELECT ") + kRecordColumns + " FROM record r WHERE ";
 
   if (pos->phase == Phase::revocations) {
     // Cases that left the worker's scope before the snapshot: a device restarting
@@ -181,13 +195,14 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
     // a subquery that sorts only (type, id, rank, rev), and the whole rows (with their
     // JSON) are read for the page alone: sorting every row in scope with its text, page
     // after page, was most of the hub's time in a first sync.
-    const std::string keys = std::string("SELECT r.type AS k_type, r.id AS k_id, ") + kRankExpr +
-                             " AS k_rank, r.rev AS k_rev FROM record r WHERE r.rev <= ? AND " + scope_condition() +
-                             " AND (" + kRankExpr + " > ? OR (" + kRankExpr + " = ? AND r.rev > ?)) ORDER BY " +
-                             kRankExpr + ", r.rev LIMIT ?";
+    std::string rank = kRankExpr;
+    rank.replace(rank.find("r.type"), 6, "u.k_type");
+    const std::string keys = "SELECT u.k_type, u.k_id, " + rank + " AS k_rank, u.k_rev FROM (" + scope_keys("<=") +
+                             ") u WHERE (" + rank + " > ? OR (" + rank + " = ? AND u.k_rev > ?)) ORDER BY " + rank +
+                             ", u.k_rev LIMIT ?";
     auto rows = db.query(std::string("SELECT ") + kRecordColumns + " FROM (" + keys +
                              ") k JOIN record r ON r.type = k.k_type AND r.id = k.k_id ORDER BY k.k_rank, k.k_rev",
-                         with_scope({pos->snapshot}, worker, {pos->rank, pos->rank, pos->after, limit}));
+                         scope_key_params(worker, pos->snapshot, {pos->rank, pos->rank, pos->after, limit}));
     if (!rows) return rows.error();
     for (const auto& row : *rows) {
       if (!room()) break;
@@ -205,8 +220,10 @@ Result<protocol::ChangesResponse> Changes::page(const AccessClaims& caller, cons
   }
   if (pos->phase == Phase::live && room()) {
     const std::int64_t want = limit - static_cast<std::int64_t>(out.entries.size());
-    auto recs = db.query(select + "r.rev > ? AND " + scope_condition() + " ORDER BY r.rev LIMIT ?",
-                         with_scope({pos->after}, worker, {want}));
+    auto recs = db.query(std::string("SELECT ") + kRecordColumns + " FROM (SELECT * FROM (" + scope_keys(">") +
+                             ") u ORDER BY u.k_rev LIMIT ?) k JOIN record r ON r.type = k.k_type AND r.id = k.k_id"
+                             " ORDER BY k.k_rev",
+                         scope_key_params(worker, pos->after, {want}));
     if (!recs) return recs.error();
     auto revs = db.query("SELECT seq, case_id FROM revocation WHERE worker = ? AND seq > ? ORDER BY seq LIMIT ?",
                          {worker, pos->after, want});

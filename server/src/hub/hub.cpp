@@ -66,7 +66,7 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
           if (!db) return db.error();
           return std::unique_ptr<SqlBackend>(std::move(*db));
         },
-        "postgresql");
+        "postgresql", options.connections);
   } else {
     // Before the key and the database: restore and new-epoch take this lock too.
     auto lock = DataDirLock::take(options.data_dir);
@@ -82,7 +82,7 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
           if (!db) return db.error();
           return std::unique_ptr<SqlBackend>(std::move(*db));
         },
-        "sqlite");
+        "sqlite", options.connections);
   }
 
   auto db = hub->pool_->lease();

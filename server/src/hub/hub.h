@@ -22,6 +22,7 @@
 
 #include "doorstep/core/clock.h"
 #include "doorstep/core/result.h"
+#include "hub/group_commit.h"
 #include "hub/metrics.h"
 #include "hub/server_clock.h"
 #include "hub/tokens.h"
@@ -35,6 +36,8 @@ struct HubOptions {
   std::string database;                      // empty = SQLite in data_dir; else a postgresql:// URL
                                              // (or libpq key=value string) of a UTF8 database
   std::int64_t access_ttl_s = 900;           // access token lifetime
+  std::size_t connections = 64;              // database connections kept open for reuse; as many
+                                             // as HTTP worker threads, or busy threads reopen them
   unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
   std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
   const Clock* clock = nullptr;              // nullptr = the system clock; not owned, must outlive the Hub
@@ -54,6 +57,8 @@ class Hub {
   ServerClock& hlc() { return hlc_; }
   const TokenSigner& tokens() const { return *tokens_; }
   Metrics& metrics() { return metrics_; }
+  // Where pushes share their write transaction (hub/group_commit.h).
+  GroupCommit& group_commit() { return group_commit_; }
   // A random id made at first start; a restored or replaced database gets a new one.
   const std::string& epoch() const { return epoch_; }
   const std::string& backend_name() const { return pool_->backend_name(); }
@@ -72,6 +77,7 @@ class Hub {
   std::unique_ptr<SqlPool> pool_;
   std::unique_ptr<TokenSigner> tokens_;
   Metrics metrics_;
+  GroupCommit group_commit_;
   std::string epoch_;
   std::string decoy_hash_;
 };

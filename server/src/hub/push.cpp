@@ -149,12 +149,11 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
                                            EpochMismatch* mismatch) {
   protocol::PushResponse resp;
   std::map<std::string, std::int64_t> outcomes;
-  {
-    auto lease = hub_.pool().lease();
-    if (!lease) return lease.error();
-    SqlBackend& db = **lease;
-    Transaction tx(db);
-    DOORSTEP_TRY(tx.begin(TxMode::write));
+  // One write transaction shared with the pushes arriving at the same moment, this
+  // request's effects in a savepoint of their own (hub/group_commit.h).
+  Status done = hub_.group_commit().run(hub_.pool(), [&](SqlBackend& db) -> Status {
+    resp = {};
+    outcomes.clear();
     if (!req.epoch.empty()) {
       // Base revisions and the device's view of what the server holds belong to the
       // epoch the device last read; in another history they would merge wrongly.
@@ -221,8 +220,9 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
         if (!a) return a.error();
       }
     }
-    DOORSTEP_TRY(tx.commit());
-  }
+    return {};
+  });
+  if (!done.ok()) return done.error();
   for (const auto& [outcome, n] : outcomes) hub_.metrics().count_push_operation(outcome, n);
   resp.server_hlc = hub_.hlc().tick();
   return resp;

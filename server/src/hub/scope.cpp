@@ -5,6 +5,8 @@
 
 namespace doorstep::server {
 
+// The live changes feed (changes.cpp) spells out these branches one by one, for its
+// indexes: a change here is a change there.
 const char* scope_condition() {
   return "(r.case_id IN (SELECT c.id FROM record c WHERE c.type = 'case' AND c.worker = ? AND c.closed = 0)"
          " OR (r.case_id IS NULL AND r.person_id IN"

@@ -10,6 +10,19 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 15000;
 
+// One writer queue per database file in this process.
+std::shared_ptr<std::timed_mutex> writer_queue(const std::filesystem::path& file) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<std::timed_mutex>> queues;
+  std::error_code ec;
+  auto key = std::filesystem::weakly_canonical(file, ec).string();
+  if (ec) key = file.string();
+  std::lock_guard<std::mutex> g(mu);
+  auto& q = queues[key];
+  if (!q) q = std::make_shared<std::timed_mutex>();
+  return q;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file, const SecureKey& key) {
@@ -18,6 +31,7 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem
   int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
   std::unique_ptr<SqliteBackend> db(new SqliteBackend(raw));
   if (rc != SQLITE_OK) return db->error(rc, "cannot open the hub database");
+  db->writers_ = writer_queue(file);
   sqlite3_extended_result_codes(raw, 1);
   // Raw key form x'<64 hex>': no PBKDF2 on an already random key. The hex text
   // lives only in sodium_malloc memory.
@@ -71,7 +85,14 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem
 SqliteBackend::~SqliteBackend() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  release_writer();
   sqlite3_close_v2(db_);
+}
+
+void SqliteBackend::release_writer() {
+  if (!writing_) return;
+  writing_ = false;
+  writers_->unlock();
 }
 
 Error SqliteBackend::error(int rc, std::string_view what) const {
@@ -104,7 +125,16 @@ Status SqliteBackend::begin(TxMode mode) {
   if (in_tx_) return make_error(ErrorDomain::store, ErrorCode::internal, "transactions do not nest");
   // WAL: a deferred BEGIN takes its snapshot at the first read; IMMEDIATE takes the
   // write lock now, so the read-then-write of a writer sees no one else's commit.
-  DOORSTEP_TRY(plain(mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN"));
+  if (mode == TxMode::write) {
+    if (!writers_->try_lock_for(std::chrono::milliseconds(kBusyTimeoutMs)))
+      return make_error(ErrorDomain::store, ErrorCode::unavailable, "the hub database is busy");
+    writing_ = true;
+  }
+  auto st = plain(mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (!st.ok()) {
+    release_writer();
+    return st;
+  }
   in_tx_ = true;
   return {};
 }
@@ -117,6 +147,7 @@ Status SqliteBackend::commit() {
     return s;
   }
   in_tx_ = false;
+  release_writer();
   return {};
 }
 
@@ -125,6 +156,7 @@ void SqliteBackend::rollback() {
   for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt);
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   in_tx_ = false;
+  release_writer();
 }
 
 Status SqliteBackend::copy_to(SqliteBackend& dest) {
