@@ -33,7 +33,7 @@ static int free_port() {
   return port;
 }
 
-BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path& data) {
+BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path& data, const std::string& database) {
   const int port = free_port();
   url_ = "http://127.0.0.1:" + std::to_string(port);
   int out[2];
@@ -47,8 +47,12 @@ BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path
     ::close(out[1]);
     ::setenv("DOORSTEP_OFFICE_PASSWORD", kBenchOfficePassword, 1);
     std::string d = data.string(), listen = "127.0.0.1:" + std::to_string(port);
-    ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
-            static_cast<char*>(nullptr));
+    if (database.empty())
+      ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
+              static_cast<char*>(nullptr));
+    else
+      ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
+              "--database", database.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(out[1]);

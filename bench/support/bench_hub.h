@@ -18,9 +18,12 @@ namespace doorstep::bench {
 
 class BenchHub {
  public:
-  BenchHub(const std::string& server_binary, const std::filesystem::path& data);
+  // database: empty = SQLite in data; else a postgresql:// URL (--database), which
+  // several BenchHubs may share (each with its own data directory).
+  BenchHub(const std::string& server_binary, const std::filesystem::path& data, const std::string& database = "");
   ~BenchHub();
   const std::string& url() const { return url_; }
+  pid_t pid() const { return pid_; }
   nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr);
 
  private:
