@@ -20,6 +20,14 @@ using nlohmann::json;
 
 namespace {
 
+// A final note on case c1.
+NoteInput note_on_c1(const std::string& body) {
+  NoteInput in;
+  in.case_id = "c1";
+  in.body = body;
+  return in;
+}
+
 client::SyncSummary must_sync(Device& d) {
   auto r = d.sync();
   INFO((r.ok() ? std::string() : r.error().describe()));
@@ -101,7 +109,7 @@ TEST_CASE("after a restore a device sends again what the hub lost, with its unse
   hub.add_visit("v1", "c1", "2026-12-01T10:00:00Z");
   Device a(hub, "sam"), b(hub, "sam");
   must_sync(a);
-  REQUIRE(CaseNotes(a.store()).add({"c1", "before the backup"}).ok());
+  REQUIRE(CaseNotes(a.store()).add(note_on_c1("before the backup")).ok());
   must_sync(a);
   must_sync(b);  // b syncs only before the backup
   const std::string old_epoch = meta(a, "server_epoch");
@@ -112,7 +120,7 @@ TEST_CASE("after a restore a device sends again what the hub lost, with its unse
   REQUIRE(taken.status == 0);
 
   // Acknowledged by the hub after the backup: lost when the backup is restored.
-  REQUIRE(CaseNotes(a.store()).add({"c1", "acknowledged after the backup"}).ok());
+  REQUIRE(CaseNotes(a.store()).add(note_on_c1("acknowledged after the backup")).ok());
   REQUIRE(Visits(a.store()).replan("v1", {"", "", "", "purpose changed after the backup"}).ok());
   auto planned = Visits(a.store()).plan({"c1", "2026-12-05T14:00:00Z", "", "planned after the backup"});
   REQUIRE(planned.ok());
@@ -153,7 +161,7 @@ TEST_CASE("after a restore a device sends again what the hub lost, with its unse
   SECTION("the device re-reads, resends what the hub lost and pushes its unsent work; nothing twice") {
     // Unsent work written after the restore, while offline: a new note and an edit of
     // the visit the restored hub has never seen.
-    REQUIRE(CaseNotes(a.store()).add({"c1", "written offline after the restore"}).ok());
+    REQUIRE(CaseNotes(a.store()).add(note_on_c1("written offline after the restore")).ok());
     REQUIRE(Visits(a.store()).replan(v9, {"", "", "", "edited offline after the restore"}).ok());
 
     auto s = must_sync(a);
@@ -197,7 +205,7 @@ TEST_CASE("new-epoch makes every device re-read; a device that lost nothing rese
   hub.add_visit("v1", "c1", "2026-12-01T10:00:00Z");
   Device a(hub, "sam");
   must_sync(a);
-  REQUIRE(CaseNotes(a.store()).add({"c1", "a note"}).ok());
+  REQUIRE(CaseNotes(a.store()).add(note_on_c1("a note")).ok());
   must_sync(a);
   const std::string old_epoch = meta(a, "server_epoch");
 

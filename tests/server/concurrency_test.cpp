@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -85,35 +86,56 @@ TEST_CASE("pushes that share a commit: one refused whole leaves the others appli
   std::vector<std::unique_ptr<TestDevice>> writers;
   for (int i = 0; i < kWriters; ++i) writers.push_back(std::make_unique<TestDevice>(s, "sam"));
   TestDevice stale(s, "sam");  // names an epoch the hub never had: every push refused whole
-  std::atomic<int> failures{0}, refused{0};
   auto note = [](TestDevice& d, const std::string& id) {
     return d.op("case_note", id, "create",
                 {{"case_id", "c1"}, {"body", id}, {"visibility", "normal"}, {"author", "sam"}, {"state", "final"},
                  {"written_at", "2026-11-25T09:00:00Z"}});
   };
+  // Every request is made here, before the threads start: the threads only send (the
+  // fixture's helpers use Catch2's macros, which are not for other threads).
+  std::vector<std::vector<json>> bodies(kWriters);
+  for (int w = 0; w < kWriters; ++w)
+    for (int b = 0; b < kBatches; ++b) {
+      json ops = json::array();
+      for (int k = 0; k < kPerBatch; ++k)
+        ops.push_back(note(*writers[w], "n-" + std::to_string(w) + "-" + std::to_string(b) + "-" + std::to_string(k)));
+      bodies[w].push_back({{"operations", ops}});
+    }
+  std::vector<json> stale_bodies;
+  for (int b = 0; b < kBatches; ++b)
+    stale_bodies.push_back(
+        {{"operations", json::array({note(stale, "stale-" + std::to_string(b))})}, {"epoch", "not-this-hub"}});
+
+  std::atomic<int> failures{0}, refused{0};
+  std::mutex first_mu;
+  std::string first_failure;  // what went wrong first, for the report
+  auto failed = [&](const std::string& why) {
+    ++failures;
+    std::lock_guard<std::mutex> g(first_mu);
+    if (first_failure.empty()) first_failure = why;
+  };
   std::vector<std::thread> threads;
   for (int w = 0; w < kWriters; ++w)
     threads.emplace_back([&, w] {
-      TestDevice& d = *writers[w];
-      for (int b = 0; b < kBatches; ++b) {
-        json ops = json::array();
-        for (int k = 0; k < kPerBatch; ++k)
-          ops.push_back(note(d, "n-" + std::to_string(w) + "-" + std::to_string(b) + "-" + std::to_string(k)));
-        auto r = d.push(ops);
-        if (r.status != 200) ++failures;
+      const std::string& token = writers[w]->access_token;
+      for (const auto& body : bodies[w]) {
+        auto r = s.call_json("POST", "/v1/sync/push", body, token);
+        if (r.status != 200) failed("push: " + std::to_string(r.status) + " " + r.body);
         // The same request again (a lost answer): the same results, nothing applied twice.
-        auto again = d.push(ops);
-        if (again.status != 200 || again.json["results"] != r.json["results"]) ++failures;
+        auto again = s.call_json("POST", "/v1/sync/push", body, token);
+        if (again.status != 200 || again.json["results"] != r.json["results"])
+          failed("replay: " + std::to_string(again.status) + " " + again.body + " first " + r.body);
       }
     });
   threads.emplace_back([&] {
-    for (int b = 0; b < kBatches; ++b) {
-      json body = {{"operations", json::array({note(stale, "stale-" + std::to_string(b))})}, {"epoch", "not-this-hub"}};
+    for (const auto& body : stale_bodies) {
       auto r = s.call_json("POST", "/v1/sync/push", body, stale.access_token);
       if (r.status == 409 && r.error_code() == "restored") ++refused;
+      else failed("stale push: " + std::to_string(r.status) + " " + r.body);
     }
   });
   for (auto& t : threads) t.join();
+  INFO(first_failure);
   CHECK(failures == 0);
   CHECK(refused == kBatches);
   TestDevice reader(s, "sam");
