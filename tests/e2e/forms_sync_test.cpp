@@ -3,14 +3,18 @@
 // same forms engine. What must hold: a broken form never reaches a worker; a visit
 // recorded on a form reaches the office with what it saved into the person's record;
 // a submission the hub refuses stays on the device in the quarantine with the hub's
-// reasons; and a form begun before a new version was published is still accepted.
+// reasons; a form begun before a new version was published is still accepted; and a
+// photo answered on a form reaches the office and the worker's other device byte for
+// byte, while a submission naming a picture the hub never received is quarantined.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <sstream>
 
 #include "doorstep/core/case_forms.h"
+#include "doorstep/core/blob_store.h"
 #include "doorstep/core/forms/form_records.h"
+#include "doorstep/core/forms/picture_answer.h"
 #include "hub.h"
 
 using namespace doorstep;
@@ -300,4 +304,139 @@ TEST_CASE("a device cannot publish or change a form definition") {
   auto on_hub = c.hub.office("GET", "/v1/office/forms/statutory_visit_child-v1")["record"];
   CHECK(on_hub["fields"]["title"] == "Statutory visit (child)");
   c.hub.office("GET", "/v1/office/forms/my_form-v1", nullptr, 404);
+}
+
+namespace {
+
+// A home check with a photo and a signature.
+const json kHomeCheck = {
+    {"settings", {{"form_id", "home_check"}, {"version", 1}, {"title", "Home check"}}},
+    {"survey",
+     {{{"type", "image"}, {"name", "photo"}, {"label", "Photo of the kitchen"}, {"required", "yes"}},
+      {{"type", "signature"}, {"name", "signature"}, {"label", "Signature of the parent"}}}}};
+
+// PNG-signed bytes with recognisable content, `size` bytes long.
+std::string png(const std::string& marker, std::size_t size) {
+  std::string s("\x89PNG\r\n\x1a\n", 8);
+  while (s.size() < size) s += marker + " pixel " + std::to_string(s.size()) + ";";
+  s.resize(size);
+  return s;
+}
+
+std::string blob_bytes(Store& store, const std::string& sha) {
+  std::string out;
+  auto st = store.blobs().read(sha, [&](const std::string& chunk) -> Status {
+    out += chunk;
+    return {};
+  });
+  INFO((st.ok() ? std::string() : st.error().describe()));
+  REQUIRE(st.ok());
+  return out;
+}
+
+Record write_submission(Device& d, const json& answers) {
+  Record made;
+  REQUIRE(d.store()
+              .write([&](Writer& w) -> Status {
+                auto r = w.change("form_submission", new_uuid(),
+                                  {{"case_id", std::string("c1")},
+                                   {"form_id", std::string("home_check")},
+                                   {"form_version", std::int64_t{1}},
+                                   {"answers", answers.dump()},
+                                   {"submitted_at", format_timestamp(d.store().clock().now_ms())},
+                                   {"submitted_by", std::string("sam")}},
+                                  "submitted");
+                if (!r) return r.error();
+                made = std::move(*r);
+                return {};
+              })
+              .ok());
+  return made;
+}
+
+}  // namespace
+
+TEST_CASE("a photo answered on a form arrives intact on the worker's other device and at the office") {
+  Council c;
+  c.hub.office("POST", "/v1/office/forms", kHomeCheck);
+  Device d(c.hub, "sam");
+  must_sync(d);
+  CaseForms forms(d.store());
+  auto open = start(forms, "home_check");
+  const std::string photo = png("KITCHEN", 1536 * 1024 + 77);  // more than one 1 MiB upload piece
+  const std::string signature = png("SIGNED", 2048);
+  REQUIRE(forms.attach_picture(open.session, "photo", photo).ok());
+  REQUIRE(forms.attach_picture(open.session, "signature", signature).ok());
+  auto out = forms.submit(open.draft.id, open.session);
+  REQUIRE(out.ok());
+  INFO(forms::describe_problems(out->problems));
+  REQUIRE(out->ok());
+  const auto photo_ref = *forms::parse_picture_ref(json::parse(out->submission->text("answers"))["photo"].get<std::string>());
+
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 0);
+  CHECK(r->blobs_up == 2);
+  CHECK(d.store().outbox()->empty());
+  CHECK(d.store().list("quarantine")->empty());
+
+  // The office reads the submission and the photo it names.
+  auto sub = c.hub.office("GET", "/v1/office/form-submissions/" + out->submission->id)["record"];
+  CHECK(json::parse(sub["fields"]["answers"].get<std::string>())["photo"] == photo_ref.text());
+  auto at_office = c.hub.office("GET", "/v1/blobs/" + photo_ref.sha256);
+  REQUIRE(at_office.is_string());
+  CHECK(at_office.get<std::string>() == photo);
+
+  // The worker's tablet receives the submission, its attachments and the bytes.
+  Device other(c.hub, "sam");
+  auto ro = other.sync();
+  REQUIRE(ro.ok());
+  CHECK(ro->blobs_down == 2);
+  CHECK(CaseForms(other.store()).submissions("c1")->size() == 1);
+  auto attachments = other.store().list("attachment", "owner_id", out->submission->id);
+  REQUIRE(attachments.ok());
+  CHECK(attachments->size() == 2);
+  CHECK(blob_bytes(other.store(), photo_ref.sha256) == photo);
+  const auto sig_ref = *forms::parse_picture_ref(json::parse(out->submission->text("answers"))["signature"].get<std::string>());
+  CHECK(blob_bytes(other.store(), sig_ref.sha256) == signature);
+}
+
+TEST_CASE("a submission naming a picture the hub does not hold lands in the quarantine, the question named") {
+  Council c;
+  c.hub.office("POST", "/v1/office/forms", kHomeCheck);
+  Device d(c.hub, "sam");
+  must_sync(d);
+
+  // A device whose picture left its blob store after submitting: the attachment's
+  // operation goes (there is nothing to upload), the submission is refused.
+  CaseForms forms(d.store());
+  auto open = start(forms, "home_check");
+  REQUIRE(forms.attach_picture(open.session, "photo", png("GONE", 4000)).ok());
+  auto out = forms.submit(open.draft.id, open.session);
+  REQUIRE(out.ok());
+  REQUIRE(out->ok());
+  const auto gone = *forms::parse_picture_ref(json::parse(out->submission->text("answers"))["photo"].get<std::string>());
+  REQUIRE(d.store().blobs().remove(gone.sha256).ok());
+  // Written through the store's lower API: a reference to bytes never stored anywhere,
+  // and a file name where a picture belongs.
+  const std::string never = std::string(64, 'e');
+  const Record dangling = write_submission(d, {{"photo", "sha256:" + never + " image/jpeg 5000"}});
+  const Record file_name = write_submission(d, {{"photo", "kitchen.jpg"}});
+
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 3);
+  CHECK(d.store().outbox()->empty());
+  std::map<std::string, std::string> reasons;
+  auto q = d.store().list("quarantine");
+  REQUIRE(q.ok());
+  for (const auto& e : *q) reasons[e.text("record_id")] = e.text("reason");
+  REQUIRE(reasons.size() == 3);
+  CHECK(reasons[out->submission->id] ==
+        "the form has problems: photo: the picture " + gone.sha256.substr(0, 12) + " was not uploaded to this hub");
+  CHECK(reasons[dangling.id] == "the form has problems: photo: the picture eeeeeeeeeeee was not uploaded to this hub");
+  CHECK(reasons[file_name.id] ==
+        "the form has problems: photo: Attach a photo; this answer does not name a stored picture.; "
+        "photo: This question needs an answer.");
+  CHECK(c.hub.office("GET", "/v1/office/form-submissions?case_id=c1")["submissions"].empty());
 }

@@ -209,7 +209,7 @@ FormSession warden_filled() {
   answer(s, "hazardous", std::string("no"));
   answer(s, "location", std::string("51.5072 -0.1276 11 4.5"));
   answer(s, "street_address", std::string("Rear of 12 Canal St"));
-  answer(s, "photo_1", std::string("3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"));
+  answer(s, "photo_1", std::string("sha256:3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b image/jpeg 48213"));
   answer(s, "observed_at", std::string("2026-11-25T09:40:00Z"));
   return s;
 }

@@ -70,8 +70,20 @@ TEST_CASE("each question type takes the answers it should and refuses the rest",
   CHECK(answer_error(s, "g", std::string("91 0")) == "Latitude must be between -90 and 90.");
   CHECK(answer_error(s, "g", std::string("51.5")).rfind("Enter a location", 0) == 0);
   CHECK(answer_error(s, "g", std::string("51 0 0 -1")) == "Accuracy cannot be negative.");
-  answer(s, "im", std::string("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
-  answer(s, "sg", std::string("signature.png"));
+  // Pictures: a reference to a blob (sha256, media type, bytes), never a file name.
+  const std::string sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  answer(s, "im", std::string("sha256:" + sha + " image/jpeg 48213"));
+  answer(s, "sg", std::string("sha256:" + sha + " image/png 900"));
+  const std::string no_photo = "Attach a photo; this answer does not name a stored picture.";
+  CHECK(answer_error(s, "im", std::string("kitchen.jpg")) == no_photo);
+  CHECK(answer_error(s, "im", sha) == no_photo);
+  CHECK(answer_error(s, "im", std::string("sha256:" + sha + " text/plain 10")) == no_photo);
+  CHECK(answer_error(s, "im", std::string("sha256:" + sha + " image/jpeg 0")) == no_photo);
+  CHECK(answer_error(s, "im", std::string("sha256:" + sha + " image/jpeg 26214401")) == no_photo);  // over 25 MiB
+  CHECK(answer_error(s, "im", std::string("SHA256:" + sha + " image/jpeg 10")) == no_photo);
+  CHECK(answer_error(s, "sg", std::string("signature.png")) ==
+        "Sign again; this answer does not name a stored signature.");
+  CHECK(s.state("sg")->value == Value(std::string("sha256:" + sha + " image/png 900")));
   answer(s, "ak", true);
   CHECK(s.state("ak")->value == Value(std::string("OK")));
   CHECK(answer_error(s, "ak", std::string("nope")) == "Acknowledge with OK.");

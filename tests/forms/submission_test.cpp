@@ -2,6 +2,7 @@
 // keeps, and what the server accepts.
 #include <catch2/catch.hpp>
 
+#include "doorstep/core/forms/picture_answer.h"
 #include "doorstep/core/forms/submission_check.h"
 #include "form_fixture.h"
 
@@ -180,4 +181,40 @@ TEST_CASE("check_submission finds each kind of bad answer", "[forms][submission]
   CHECK(paths({{"home", "no"}, {"when", "2026-01-01"}}) == std::vector<std::string>{"when: belongs inside repeat 'r'"});
   CHECK(paths({{"home", "no"}, {"room", json::object()}}).size() == 1);
   CHECK(check_submission(*def, json::array(), kNow).size() == 1);
+}
+
+TEST_CASE("check_submission refuses a picture answer that is not a blob reference, naming the question",
+          "[forms][submission][server][pictures]") {
+  auto def = form(json::array({
+      {{"type", "image"}, {"name", "photo"}, {"label", "Photo"}},
+      {{"type", "begin_repeat"}, {"name", "rooms"}, {"label", "Rooms"}},
+      {{"type", "signature"}, {"name", "signed"}, {"label", "Signed"}},
+      {{"type", "end_repeat"}},
+  }));
+  const std::string ref = "sha256:" + std::string(64, 'a') + " image/png 120";
+  auto paths = [&](const json& answers) {
+    std::vector<std::string> out;
+    for (const auto& p : check_submission(*def, answers, kNow)) out.push_back(p.path + ": " + p.message);
+    return out;
+  };
+  CHECK(paths({{"photo", ref}, {"rooms", json::array({{{"signed", ref}}})}}).empty());
+  CHECK(paths({{"photo", "kitchen.jpg"}}) ==
+        std::vector<std::string>{"photo: Attach a photo; this answer does not name a stored picture."});
+  CHECK(paths({{"rooms", json::array({json::object(), {{"signed", "sig.png"}}})}}) ==
+        std::vector<std::string>{"rooms[2]/signed: Sign again; this answer does not name a stored signature."});
+
+  // The hub looks up each reference's blob: every picture answer, with its path.
+  auto found = picture_answers(*def, {{"photo", ref}, {"rooms", json::array({{{"signed", "sig.png"}}, {{"signed", ref}}})}});
+  REQUIRE(found.size() == 3);
+  CHECK(found[0].path == "photo");
+  REQUIRE(found[0].ref.has_value());
+  CHECK(found[0].ref->sha256 == std::string(64, 'a'));
+  CHECK(found[0].ref->media_type == "image/png");
+  CHECK(found[0].ref->size_bytes == 120);
+  CHECK(found[0].ref->text() == ref);
+  CHECK(found[1].path == "rooms[1]/signed");
+  CHECK_FALSE(found[1].ref.has_value());
+  CHECK(found[2].path == "rooms[2]/signed");
+  CHECK(picture_hashes_in("{\"photo\":\"" + ref + "\",\"x\":\"sha256:short\"}") ==
+        std::vector<std::string>{std::string(64, 'a')});
 }

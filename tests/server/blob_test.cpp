@@ -142,3 +142,41 @@ TEST_CASE("an incomplete or unknown blob is not served") {
   CHECK(w.s.call("GET", "/v1/blobs/" + sha, "", d.access_token).status == 404);
   CHECK(w.s.call("GET", "/v1/blobs/" + std::string(64, '0'), "", d.access_token).status == 404);
 }
+
+TEST_CASE("a form's picture answer is accepted only once the hub holds its blob, whole and of the size named") {
+  World w;
+  w.s.office("POST", "/v1/office/forms",
+             {{"settings", {{"form_id", "home_check"}, {"version", 1}, {"title", "Home check"}}},
+              {"survey", {{{"type", "image"}, {"name", "photo"}, {"label", "Photo"}, {"required", "yes"}}}}});
+  TestDevice d(w.s, "sam");
+  Uploader up{w.s, d};
+  const std::string data = std::string("\x89PNG\r\n\x1a\n", 8) + bytes(400'000, 5);
+  const std::string sha = sha256_of(data);
+  const std::string ref = "sha256:" + sha + " image/png " + std::to_string(data.size());
+  auto submit = [&](const std::string& photo) {
+    auto r = d.push(json::array({d.op("form_submission", random_id(), "create",
+                                      {{"case_id", "c1"}, {"form_id", "home_check"}, {"form_version", 1},
+                                       {"answers", json{{"photo", photo}}.dump()},
+                                       {"submitted_at", "2026-11-25T09:00:00Z"}, {"submitted_by", "sam"}})}));
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return r.json["results"][0];
+  };
+  const std::string missing = "the form has problems: photo: the picture " + sha.substr(0, 12) +
+                              " was not uploaded to this hub";
+
+  auto before = submit(ref);
+  CHECK(before["outcome"] == "rejected");
+  CHECK(before["reason"] == missing);
+  // Half uploaded is not held.
+  REQUIRE(up.put(sha, data.substr(0, 100'000), 0, data.size()).status == 200);
+  CHECK(submit(ref)["reason"] == missing);
+  REQUIRE(up.put(sha, data.substr(100'000), 100'000, data.size()).json["complete"] == true);
+  auto after = submit(ref);
+  CHECK(after["outcome"] == "applied");
+  CHECK(submit("sha256:" + sha + " image/png 12")["reason"] ==
+        "the form has problems: photo: the picture on this hub is not the size the answer names");
+  CHECK(submit("photo.png")["reason"] ==
+        "the form has problems: photo: Attach a photo; this answer does not name a stored picture.; "
+        "photo: This question needs an answer.");
+}

@@ -6,6 +6,7 @@
 
 #include "../db/database.h"
 #include "doorstep/core/forms/form_records.h"
+#include "doorstep/core/forms/picture_answer.h"
 
 namespace doorstep {
 
@@ -170,7 +171,9 @@ Result<OpenForm> CaseForms::resume(const std::string& draft_id) {
 }
 
 Status CaseForms::save(const std::string& draft_id, const forms::FormSession& session) {
-  return store_.write([&](Writer& w) -> Status {
+  const std::string text = session.to_draft().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::vector<std::string> dropped;  // pictures the saved draft held and this one does not
+  auto st = store_.write([&](Writer& w) -> Status {
     auto cur = w.get("form_draft", draft_id);
     if (!cur) return cur.error();
     if (!*cur) return not_found("no form draft " + draft_id.substr(0, 64) + " on this device");
@@ -179,13 +182,17 @@ Status CaseForms::save(const std::string& draft_id, const forms::FormSession& se
       return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
                         "the answers are for " + def.form_id + " version " + std::to_string(def.version) +
                             ", not the draft's form");
-    auto r = w.change("form_draft", draft_id,
-                      {{"draft", session.to_draft().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
-                       {"saved_at", format_timestamp(store_.clock().now_ms())}},
+    const auto kept = forms::picture_hashes_in(text);
+    for (const auto& sha : forms::picture_hashes_in((*cur)->text("draft")))
+      if (std::find(kept.begin(), kept.end(), sha) == kept.end()) dropped.push_back(sha);
+    auto r = w.change("form_draft", draft_id, {{"draft", text}, {"saved_at", format_timestamp(store_.clock().now_ms())}},
                       "form_draft_saved", false);
     if (!r) return r.error();
     return {};
   });
+  if (!st.ok()) return st;
+  (void)release_pictures(dropped);  // best effort: the draft is saved either way
+  return {};
 }
 
 Result<std::vector<FormDraft>> CaseForms::drafts(const std::string& case_id) {
@@ -204,12 +211,17 @@ Result<std::vector<FormDraft>> CaseForms::drafts(const std::string& case_id) {
 }
 
 Status CaseForms::discard(const std::string& draft_id) {
-  return store_.write([&](Writer& w) -> Status {
+  std::vector<std::string> pictures;
+  auto st = store_.write([&](Writer& w) -> Status {
     auto cur = w.get("form_draft", draft_id);
     if (!cur) return cur.error();
     if (!*cur) return not_found("no form draft " + draft_id.substr(0, 64) + " on this device");
+    pictures = forms::picture_hashes_in((*cur)->text("draft"));
     return w.discard("form_draft", draft_id, "form_draft_discarded");
   });
+  if (!st.ok()) return st;
+  (void)release_pictures(pictures);  // best effort: the draft is gone either way
+  return {};
 }
 
 }  // namespace doorstep

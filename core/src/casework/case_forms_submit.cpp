@@ -5,7 +5,9 @@
 #include <cmath>
 #include <map>
 
+#include "doorstep/core/blob_store.h"
 #include "doorstep/core/case_forms.h"
+#include "doorstep/core/forms/picture_answer.h"
 #include "doorstep/core/json_fields.h"
 
 namespace doorstep {
@@ -52,19 +54,47 @@ Result<FormSubmitOutcome> CaseForms::submit(const std::string& draft_id, forms::
   }
   const forms::Submission& sub = *result.submission;
   const std::string case_id = d.text("case_id");
+  // Each picture must still be in the blob store, or the hub could never have it.
+  std::vector<forms::PictureRef> pictures;
+  for (const auto& p : forms::picture_answers(def, sub.answers)) {
+    if (!p.ref || !store_.blobs().contains(p.ref->sha256)) {
+      out.problems.push_back({p.path, "The picture is no longer on this device; attach it again."});
+      continue;
+    }
+    const bool seen = std::any_of(pictures.begin(), pictures.end(),
+                                  [&](const forms::PictureRef& r) { return r.sha256 == p.ref->sha256; });
+    if (!seen) pictures.push_back(*p.ref);
+  }
+  if (!out.problems.empty()) return out;
+  const std::string submission_id = new_uuid();
 
   auto st = store_.write([&](Writer& w) -> Status {
     auto the_case = w.get("case", case_id);
     if (!the_case) return the_case.error();
     if (!*the_case || (*the_case)->deleted)
       return make_error(ErrorDomain::store, ErrorCode::not_found, "the case " + case_id + " is no longer on this device");
+    // The pictures' attachment records first: the pusher uploads each blob before its
+    // attachment's operation, so the hub holds the picture before the submission arrives.
+    for (const auto& p : pictures) {
+      auto a = w.change("attachment", new_uuid(),
+                        {{"sha256", p.sha256},
+                         {"owner_type", std::string("form_submission")},
+                         {"owner_id", submission_id},
+                         {"case_id", case_id},
+                         {"media_type", p.media_type},
+                         {"size_bytes", p.size_bytes},
+                         {"added_at", format_timestamp(store_.clock().now_ms())}},
+                        "attached");
+      if (!a) return a.error();
+      out.attachments.push_back(std::move(*a));
+    }
     Fields f{{"case_id", case_id},
              {"form_id", sub.form_id},
              {"form_version", sub.version},
              {"answers", sub.answers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
              {"submitted_at", format_timestamp(store_.clock().now_ms())},
              {"submitted_by", store_.user()}};
-    auto made = w.change("form_submission", new_uuid(), f, "submitted");
+    auto made = w.change("form_submission", submission_id, f, "submitted");
     if (!made) return made.error();
     out.submission = std::move(*made);
 
@@ -93,6 +123,11 @@ Result<FormSubmitOutcome> CaseForms::submit(const std::string& draft_id, forms::
     return w.discard("form_draft", draft_id, "form_draft_submitted");
   });
   if (!st.ok()) return st.error();
+  // Pictures attached to the draft and replaced, or left on questions that no longer
+  // apply: nothing refers to them now.
+  auto held = forms::picture_hashes_in(d.text("draft"));
+  for (const auto& sha : forms::picture_hashes_in(session.to_draft().dump())) held.push_back(sha);
+  (void)release_pictures(held);  // best effort: the submission is written either way
   return out;
 }
 

@@ -66,11 +66,18 @@ Result<std::string> photo_media_type(const std::filesystem::path& file) {
   const auto size = std::filesystem::file_size(file, ec);
   if (ec) return make_error(ErrorDomain::input, ErrorCode::not_found, "cannot read photo " + file.string());
   if (size == 0) return input_error("the photo " + file.filename().string() + " is empty (0 bytes)");
-  unsigned char head[16] = {0};
+  char head[16] = {0};
   std::FILE* f = std::fopen(file.c_str(), "rb");
   if (!f) return make_error(ErrorDomain::input, ErrorCode::not_found, "cannot read photo " + file.string());
   const std::size_t n = std::fread(head, 1, sizeof head, f);
   std::fclose(f);
+  return photo_media_type_of(std::string_view(head, n), file.filename().string());
+}
+
+Result<std::string> photo_media_type_of(std::string_view bytes, const std::string& name) {
+  if (bytes.empty()) return input_error("the photo " + name + " is empty (0 bytes)");
+  const auto* head = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
   if (n >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff) return std::string("image/jpeg");
   if (n >= 8 && std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0) return std::string("image/png");
   if (n >= 12 && std::memcmp(head, "RIFF", 4) == 0 && std::memcmp(head + 8, "WEBP", 4) == 0)
@@ -79,7 +86,7 @@ Result<std::string> photo_media_type(const std::filesystem::path& file) {
       (std::memcmp(head + 8, "heic", 4) == 0 || std::memcmp(head + 8, "heix", 4) == 0 ||
        std::memcmp(head + 8, "mif1", 4) == 0))
     return std::string("image/heic");
-  return input_error(file.filename().string() + " is not a photo (expected JPEG, PNG, HEIC or WebP)");
+  return input_error(name + " is not a photo (expected JPEG, PNG, HEIC or WebP)");
 }
 
 Result<FieldReportResult> FieldReports::create(const FieldReportInput& in) {

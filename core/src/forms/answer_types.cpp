@@ -5,6 +5,7 @@
 #include <set>
 
 #include "doorstep/core/clock.h"
+#include "doorstep/core/forms/picture_answer.h"
 
 namespace doorstep::forms {
 namespace {
@@ -147,8 +148,10 @@ Result<Value> canonical_answer(const FormDefinition& def, const Question& q, con
       return wrong("Acknowledge with OK.");
     case QuestionType::image:
     case QuestionType::signature:
-      for (char c : text)
-        if (static_cast<unsigned char>(c) < 0x20) return wrong("Attach a file.");
+      // A picture in the blob store, never a bare file name (forms/picture_answer.h).
+      if (!parse_picture_ref(text))
+        return wrong(q.type == QuestionType::image ? "Attach a photo; this answer does not name a stored picture."
+                                                   : "Sign again; this answer does not name a stored signature.");
       return Value(text);
     case QuestionType::text:
     case QuestionType::calculate:

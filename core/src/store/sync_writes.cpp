@@ -1,9 +1,12 @@
 // The store's sync-facing API: meta values, rebase on pulled state, acknowledging
 // and quarantining outbox operations, purging a case that left the worker's scope.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "../db/database.h"
+#include "doorstep/core/forms/picture_answer.h"
 #include "doorstep/core/json_fields.h"
 #include "doorstep/core/record.h"
 #include "doorstep/core/store.h"
@@ -140,6 +143,31 @@ Result<std::vector<std::string>> Writer::purge_case(const std::string& case_id) 
     if (!row) return row.error();
     if (!*row) break;
     shas.push_back((*blobs)->text(0));
+  }
+  // Pictures answered on the case's unfinished forms are blobs no attachment names:
+  // they go too, unless a form on another case names the same picture.
+  auto drafted = db.prepare("SELECT draft FROM form_draft WHERE case_id = ?");
+  if (!drafted) return drafted.error();
+  (*drafted)->bind(1, case_id);
+  std::vector<std::string> drafted_shas;
+  for (;;) {
+    auto row = (*drafted)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    for (auto& sha : forms::picture_hashes_in((*drafted)->text(0))) drafted_shas.push_back(std::move(sha));
+  }
+  for (const auto& sha : drafted_shas) {
+    if (std::find(shas.begin(), shas.end(), sha) != shas.end()) continue;
+    auto elsewhere = db.prepare(
+        "SELECT (SELECT count(*) FROM attachment WHERE sha256 = ?1 AND coalesce(case_id, '') <> ?2)"
+        " + (SELECT count(*) FROM form_draft WHERE case_id <> ?2 AND draft LIKE '%sha256:' || ?1 || '%')");
+    if (!elsewhere) return elsewhere.error();
+    (*elsewhere)->bind(1, sha).bind(2, case_id);
+    auto row = (*elsewhere)->step();
+    if (!row) return row.error();
+    const bool named = *row && (*elsewhere)->integer(0) > 0;
+    (*elsewhere)->reset();
+    if (!named) shas.push_back(sha);
   }
   auto person = db.prepare("SELECT person_id FROM case_file WHERE id = ?");
   if (!person) return person.error();

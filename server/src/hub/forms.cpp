@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "doorstep/core/forms/form_records.h"
+#include "doorstep/core/forms/picture_answer.h"
 #include "doorstep/core/hlc.h"
 #include "doorstep/core/json_fields.h"
 #include "hub/audit_log.h"
@@ -145,6 +146,18 @@ Result<std::string> form_submission_refusal(SqlBackend& db, const Record& s, std
   if (!load.ok())
     return make_error(ErrorDomain::server, ErrorCode::internal, "the published form " + form + " does not load");
   auto problems = forms::check_submission_record(*load.definition, s, now_ms);
+  // A picture answer names a blob the device uploads before the submission: one this
+  // hub does not hold (complete, of the size named) would never reach the office.
+  auto answers = json::parse(s.text("answers"), nullptr, false);
+  for (const auto& p : forms::picture_answers(*load.definition, answers)) {
+    if (!p.ref) continue;  // not a reference: check_submission has said so
+    auto rows = db.query("SELECT size FROM blob WHERE sha256 = ? AND complete = 1", {p.ref->sha256});
+    if (!rows) return rows.error();
+    if (rows->empty())
+      problems.push_back({p.path, "the picture " + p.ref->sha256.substr(0, 12) + " was not uploaded to this hub"});
+    else if (rows->front().integer(0) != p.ref->size_bytes)
+      problems.push_back({p.path, "the picture on this hub is not the size the answer names"});
+  }
   if (problems.empty()) return std::string();
   return "the form has problems: " + forms::describe_problems(problems);
 }

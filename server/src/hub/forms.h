@@ -52,7 +52,9 @@ class FormPublisher {
 // Inside the push transaction: why a new form_submission state must be rejected, or ""
 // when it is accepted. Refused: a form or version this hub has not published, and every
 // problem check_submission finds in its answers (required, constraints, types, choices,
-// relevance, unknown fields), at now_ms.
+// relevance, unknown fields; an image or signature answer that is not a picture
+// reference), at now_ms, and a picture reference whose blob this hub does not hold
+// complete (the device uploads it before the submission).
 Result<std::string> form_submission_refusal(SqlBackend& db, const Record& submission, std::int64_t now_ms);
 
 // Publishes every *.json definition in dir (sorted by name) that is not published yet,

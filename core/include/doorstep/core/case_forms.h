@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +57,7 @@ struct FormSubmitOutcome {
   std::optional<Record> submission;            // the form_submission record as stored
   std::vector<forms::AnswerProblem> problems;  // survey order; empty when submitted
   std::vector<Record> saved_to;                // case / person records changed by save_to
+  std::vector<Record> attachments;             // one per picture answered (owner: the submission)
   bool ok() const { return submission.has_value(); }
 };
 
@@ -81,14 +84,34 @@ class CaseForms {
   Status save(const std::string& draft_id, const forms::FormSession& session);
   // Drafts on this device, oldest first; case_id "" for every case.
   Result<std::vector<FormDraft>> drafts(const std::string& case_id = "");
-  // Deletes a draft (its answers are gone).
+  // Deletes a draft (its answers are gone), and the pictures only it referred to.
   Status discard(const std::string& draft_id);
 
+  // Pictures for image and signature questions (forms/picture_answer.h): the bytes
+  // (JPEG, PNG, HEIC or WebP, at most forms::kMaxPictureBytes) are encrypted into the
+  // store's blob store and the question at `path` is answered with their reference,
+  // "sha256:<hex> <media type> <bytes>". save() keeps it in the draft; submit() writes
+  // an attachment record for it, so sync uploads the picture before the submission and
+  // the worker's other devices fetch it. Errors leave the session's answer and the blob
+  // store as they were: input/not_found (unknown path or instance, unreadable file),
+  // input/invalid_argument (not an image or signature question, empty or not a
+  // picture), input/too_large, state/invalid_transition (a read-only question, or the
+  // store is locked). A picture attached but never saved stays in the blob store until
+  // the store is wiped: callers save or discard.
+  Status attach_picture(forms::FormSession& session, std::string_view path, const std::string& bytes);
+  Status attach_picture_file(forms::FormSession& session, std::string_view path, const std::filesystem::path& file);
+  // For a session the caller drops without saving: removes the pictures attached to it
+  // that no saved draft and no attachment record refers to. Drafts are unchanged.
+  Status abandon(const forms::FormSession& session);
+
   // Submits the session as its draft's version. When the session has problems, they
-  // come back and nothing changes (the draft is not saved either). Otherwise one
-  // transaction writes the form_submission (queued), each save_to value as an edit of
-  // the case or person record (queued; skipped when the record already holds the
-  // value), the audit events, and removes the draft.
+  // come back and nothing changes (the draft is not saved either); a picture answer
+  // whose blob is no longer on the device is such a problem. Otherwise one transaction
+  // writes an attachment record (owner_type form_submission) for each picture answered,
+  // then the form_submission (queued after them), each save_to value as an edit of the
+  // case or person record (queued; skipped when the record already holds the value),
+  // the audit events, and removes the draft. Pictures the draft held that the
+  // submission does not name are then removed from the blob store.
   Result<FormSubmitOutcome> submit(const std::string& draft_id, forms::FormSession& session);
 
   // The forms submitted on a case, oldest first.
@@ -96,6 +119,10 @@ class CaseForms {
 
  private:
   Result<FormDraft> describe(const Record& draft);
+  // Removes each blob no attachment record and no draft refers to any more.
+  Status release_pictures(const std::vector<std::string>& sha256s);
+  Status answer_picture(forms::FormSession& session, std::string_view path, const std::string& sha256,
+                        std::int64_t size, const std::string& media_type, bool was_new);
   Store& store_;
   std::map<std::string, std::shared_ptr<const forms::FormDefinition>> loaded_;  // by record id
 };

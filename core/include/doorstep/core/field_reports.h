@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doorstep/core/record.h"
@@ -48,6 +49,9 @@ class FieldReports {
 // "image/jpeg", "image/png", "image/heic" or "image/webp" from a file's first bytes;
 // invalid_argument (with the reason) for an empty file or anything else.
 Result<std::string> photo_media_type(const std::filesystem::path& file);
+// The same for bytes held in memory (a signature drawn on the screen); only the first
+// 16 bytes are looked at. `name` is how messages call the picture.
+Result<std::string> photo_media_type_of(std::string_view bytes, const std::string& name);
 
 // Writes the attachment's content to dest (decrypting); records an "exported" audit event.
 Status export_attachment(Store& store, const std::string& attachment_id, const std::filesystem::path& dest);

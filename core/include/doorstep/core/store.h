@@ -199,8 +199,9 @@ class Writer {
   // their own conflicts and attachments. Unfinished drafts on the case (notes and forms)
   // move to the quarantine with a reason: they never reached the server, so they must
   // not vanish.
-  // Returns the SHA-256 of attachments no longer referenced, whose blob files the
-  // caller deletes after commit. Refused while the case has pending operations.
+  // Returns the SHA-256 of attachments no longer referenced, and of pictures answered on
+  // the case's unfinished forms that no other case's record or draft names, whose blob
+  // files the caller deletes after commit. Refused while the case has pending operations.
   Result<std::vector<std::string>> purge_case(const std::string& case_id);
   // Marks audit events as delivered to the server.
   Status mark_audit_sent(const std::vector<std::string>& ids);
