@@ -373,3 +373,73 @@ TEST_CASE("a statutory visit form through the CLI: list, start, answer, show, su
   CHECK(gone.code == 1);
   CHECK(gone.err.find("no form draft") != std::string::npos);
 }
+
+TEST_CASE("a photo on a form through the CLI: form answer --picture puts it in the store, a bad file changes nothing") {
+  TempDir d;
+  prepare(d);
+  write_file(d / "forms.json",
+             R"({"forms": [{"settings": {"form_id": "home_check", "version": 1, "title": "Home check"},
+                            "survey": [{"type": "image", "name": "photo", "label": "Photo", "required": "yes"},
+                                       {"type": "text", "name": "comment", "label": "Comment"}]}]})");
+  REQUIRE(cli(with_store(d, {"load", (d / "forms.json").string()})).code == 0);
+  auto start = cli(with_store(d, {"form", "start", "--case", "c1", "home_check"}));
+  REQUIRE(start.code == 0);
+  const std::string id = start.out.substr(0, start.out.find('\n'));
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "CANARY-form-photo-6611";
+  write_file(d / "kitchen.png", png);
+  write_file(d / "notes.jpg", "not a picture");
+  write_file(d / "empty.jpg", "");
+  auto blob_files = [&] {
+    std::size_t n = 0;
+    if (std::filesystem::exists(d / "users"))
+      for (const auto& f : doorstep::test::files_under(d.path()))
+        n += f.parent_path().filename() == "blobs" ? 1 : 0;
+    return n;
+  };
+
+  // Each bad picture: exit 1, one line naming the question, the draft and the blob store as they were.
+  write_file(d / "comment.json", R"({"comment": "kept only if all is well"})");
+  for (const std::string& bad : {(d / "missing.jpg").string(), (d / "notes.jpg").string(), (d / "empty.jpg").string()}) {
+    auto r = cli(with_store(d, {"form", "answer", id, "--file", (d / "comment.json").string(), "--picture",
+                                "photo=" + (d / "kitchen.png").string(), "--picture", "photo=" + bad}));
+    INFO(bad << ": " << r.err);
+    CHECK(r.code == 1);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find("photo: ") != std::string::npos);
+    CHECK(blob_files() == 0);
+  }
+  auto wrong_question = cli(with_store(d, {"form", "answer", id, "--picture", "comment=" + (d / "kitchen.png").string()}));
+  CHECK(wrong_question.code == 1);
+  CHECK(wrong_question.err.find("only image and signature questions take a picture") != std::string::npos);
+  CHECK(cli(with_store(d, {"form", "answer", id, "--picture", "photo"})).code == 1);
+  CHECK(cli(with_store(d, {"form", "answer", id})).code == 1);
+  auto unchanged = cli(with_store(d, {"form", "show", id, "--json"})).json();
+  for (const auto& q : unchanged["questions"]) CHECK(q["value"].is_null());
+
+  auto ok = cli(with_store(d, {"--json", "form", "answer", id, "--picture", "photo=" + (d / "kitchen.png").string()}));
+  INFO(ok.err);
+  REQUIRE(ok.code == 0);
+  CHECK(blob_files() == 1);
+  for (const auto& f : doorstep::test::files_under(d.path()))
+    if (f.parent_path().filename() == "blobs") CHECK(doorstep::test::read_all(f).find("CANARY-form-photo") == std::string::npos);
+  std::string answer;
+  const auto shown = cli(with_store(d, {"form", "show", id, "--json"})).json();
+  for (const auto& q : shown["questions"])
+    if (q["path"] == "photo") answer = q["value"].get<std::string>();
+  CHECK(answer.rfind("sha256:", 0) == 0);
+  CHECK(answer.find(" image/png " + std::to_string(png.size())) != std::string::npos);
+
+  auto submit = cli(with_store(d, {"--json", "form", "submit", id}));
+  INFO(submit.err);
+  REQUIRE(submit.code == 0);
+  auto s = submit.json();
+  REQUIRE(s["attachments"].size() == 1);
+  CHECK(s["attachments"][0]["owner_type"] == "form_submission");
+  CHECK(s["attachments"][0]["owner_id"] == s["submission"]["id"]);
+  CHECK(nlohmann::json::parse(s["submission"]["answers"].get<std::string>())["photo"] == answer);
+  CHECK(cli(with_store(d, {"status", "--json"})).json()["pending_operations"] == 2);  // the picture, then the form
+  // The attachment exports byte for byte, as a report's photo does.
+  const std::string att = s["attachments"][0]["id"];
+  REQUIRE(cli(with_store(d, {"attachment", "export", "--id", att, "--out", (d / "back.png").string()})).code == 0);
+  CHECK(doorstep::test::read_all(d / "back.png") == png);
+}

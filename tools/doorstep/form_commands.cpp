@@ -112,7 +112,22 @@ json questions_json(const forms::FormSession& s, std::string& human) {
 
 struct FormArgs {
   std::string case_id, form_id, draft_id, file;
+  std::vector<std::string> pictures;  // "PATH=FILE"
 };
+
+// --picture PATH=FILE, applied after the --file answers.
+Status attach_pictures(CaseForms& forms, forms::FormSession& session, const std::vector<std::string>& pictures) {
+  for (const auto& p : pictures) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size())
+      return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
+                        "--picture takes QUESTION=FILE, e.g. photo_1=bags.jpg, not '" + p + "'");
+    const std::string path = p.substr(0, eq);
+    auto st = forms.attach_picture_file(session, path, p.substr(eq + 1));
+    if (!st.ok()) return make_error(st.error().domain, st.error().code, path + ": " + st.error().message);
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -148,20 +163,35 @@ void add_form_commands(CLI::App& app, Context& ctx) {
     });
   });
 
-  auto* answer = form->add_subcommand("answer", "answer questions of a draft from a JSON file and save it");
+  auto* answer = form->add_subcommand("answer", "answer questions of a draft from a JSON file and pictures, and save it");
   answer->add_option("DRAFT_ID", a->draft_id, "the draft's id")->required();
-  answer->add_option("--file", a->file, "JSON: {\"question\": answer, \"repeat\": [{...}, ...]}")->required();
+  answer->add_option("--file", a->file, "JSON: {\"question\": answer, \"repeat\": [{...}, ...]}");
+  answer->add_option("--picture", a->pictures,
+                     "QUESTION=FILE: a JPEG, PNG, HEIC or WebP for an image or signature question "
+                     "(repeatable; a path such as rooms[2]/photo inside a repeat)");
   answer->callback([&ctx, a] {
     ctx.run = [&ctx, a] {
-      auto answers = read_answers(a->file);
+      if (a->file.empty() && a->pictures.empty())
+        return ctx.fail(make_error(ErrorDomain::input, ErrorCode::invalid_argument,
+                                   "give the answers with --file, --picture or both"));
+      Result<json> answers = json::object();
+      if (!a->file.empty()) answers = read_answers(a->file);
       if (!answers) return ctx.fail(answers.error());
       return with_store(ctx, [&ctx, a, answers](Store& s) {
         CaseForms forms(s);
         auto open = forms.resume(a->draft_id);
         if (!open) return ctx.fail(open.error());
-        // A refused answer saves nothing: the draft stays as it was.
+        // A refused answer or picture saves nothing: the draft stays as it was, and the
+        // pictures this command put in the blob store are removed again.
         if (auto st = fill_answers(open->session, *answers); !st.ok()) return ctx.fail(st.error());
-        if (auto st = forms.save(a->draft_id, open->session); !st.ok()) return ctx.fail(st.error());
+        if (auto st = attach_pictures(forms, open->session, a->pictures); !st.ok()) {
+          (void)forms.abandon(open->session);
+          return ctx.fail(st.error());
+        }
+        if (auto st = forms.save(a->draft_id, open->session); !st.ok()) {
+          (void)forms.abandon(open->session);
+          return ctx.fail(st.error());
+        }
         auto problems = open->session.problems();
         std::string h = "Saved the answers to draft " + a->draft_id + ".";
         if (!problems.empty()) h += " Still to do: " + forms::describe_problems(problems);
@@ -226,7 +256,12 @@ void add_form_commands(CLI::App& app, Context& ctx) {
         saved.push_back(record_json(r));
         h += "\n  also saved to the " + r.type + " record " + r.id;
       }
-      return ctx.done({{"submission", record_json(*out->submission)}, {"saved_to", saved}}, h);
+      json attachments = json::array();
+      for (const auto& r : out->attachments) attachments.push_back(record_json(r));
+      if (!out->attachments.empty())
+        h += "\n  with " + std::to_string(out->attachments.size()) + " picture(s), sent before it";
+      return ctx.done({{"submission", record_json(*out->submission)}, {"saved_to", saved}, {"attachments", attachments}},
+                      h);
     });
   });
 
