@@ -237,6 +237,31 @@ void FormController::answer(const QString& path, const QString& value) {
   updateProgress();
 }
 
+void FormController::attachPhoto(const QString& path, const QUrl& file) {
+  CaseForms* cf = caseForms();
+  if (!open_ || cf == nullptr) return;
+  const QString local = file.isLocalFile() ? file.toLocalFile() : file.toString();
+  afterPicture(path, cf->attach_picture_file(open_->session, path.toStdString(), local.toStdString()));
+}
+
+void FormController::attachSignature(const QString& path, const QString& pngDataUrl) {
+  CaseForms* cf = caseForms();
+  if (!open_ || cf == nullptr) return;
+  const QString prefix = QStringLiteral("data:image/png;base64,");
+  const QByteArray png = pngDataUrl.startsWith(prefix)
+                             ? QByteArray::fromBase64(pngDataUrl.mid(prefix.size()).toLatin1())
+                             : QByteArray();
+  afterPicture(path, cf->attach_picture(open_->session, path.toStdString(), png.toStdString()));
+}
+
+void FormController::afterPicture(const QString& path, const Status& st) {
+  if (!st.ok()) model_.input_errors_[path] = describe(st.error());
+  else model_.input_errors_.erase(path);
+  saveDraft();
+  model_.refresh();
+  updateProgress();
+}
+
 void FormController::answerWithLocation(const QString& path) {
   locating_path_ = path;
   location_.requestFix();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QUrl>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 #include <map>
@@ -125,6 +126,13 @@ class FormController : public QObject {
   Q_INVOKABLE void answer(const QString& path, const QString& value);
   // Answers a geopoint question with the location source's next fix.
   Q_INVOKABLE void answerWithLocation(const QString& path);
+  // Answers an image question with a photo file (a chosen file's URL or a local path):
+  // its bytes go into the store's encrypted blob store and the answer names them. A
+  // refused file (missing, not a picture, too large) shows at the question.
+  Q_INVOKABLE void attachPhoto(const QString& path, const QUrl& file);
+  // Answers a signature question with a drawing as a PNG "data:image/png;base64,…" URL
+  // (Canvas.toDataURL), kept like a photo.
+  Q_INVOKABLE void attachSignature(const QString& path, const QString& pngDataUrl);
   Q_INVOKABLE void addRepeat(const QString& repeat);
   Q_INVOKABLE void removeRepeat(const QString& repeat, int instance);
   // Checks everything; true when the form is complete and valid.
@@ -149,6 +157,7 @@ class FormController : public QObject {
  private:
   void updateProgress();
   void saveDraft();
+  void afterPicture(const QString& path, const Status& st);
   WorkerSession& session_ref_;
   platform::LocationSource& location_;
   std::unique_ptr<CaseForms> case_forms_;  // over the unlocked store; reset on lock

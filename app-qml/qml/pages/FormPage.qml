@@ -321,7 +321,7 @@ Page {
                         Label {
                             Layout.fillWidth: true
                             visible: row.value.length > 0
-                            text: qsTr("Attached: %1").arg(row.value)
+                            text: qsTr("Photo attached")
                             wrapMode: Text.Wrap
                         }
                         Flow {
@@ -344,7 +344,7 @@ Page {
                             id: photoDialog
                             title: row.label
                             nameFilters: [qsTr("Photos (*.jpg *.jpeg *.png *.heic *.webp)")]
-                            onAccepted: Form.answer(row.path, selectedFile.toString().split("/").pop())
+                            onAccepted: Form.attachPhoto(row.path, selectedFile)
                         }
                     }
                 }
@@ -392,7 +392,7 @@ Page {
                                 text: qsTr("Use this signature")
                                 enabled: pad.signed
                                 Accessible.name: qsTr("%1: use this signature").arg(row.label)
-                                onClicked: Form.answer(row.path, "signature-" + Date.now() + ".png")
+                                onClicked: Form.attachSignature(row.path, pad.toDataURL("image/png"))
                             }
                             ActionButton {
                                 text: qsTr("Clear")

@@ -130,8 +130,14 @@ TestCase {
         // signature: drawn, then used
         const sig = row(page, "person_signature")
         verify(sig)
-        Form.answer("person_signature", "signature-1.png")
-        compare(row(page, "person_signature").value, "signature-1.png")
+        // A 1x1 PNG, as Canvas.toDataURL gives it: kept in the blob store, named by the answer.
+        Form.attachSignature("person_signature", "data:image/png;base64,"
+                             + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+        verify(row(page, "person_signature").value.startsWith("sha256:"), row(page, "person_signature").value)
+        verify(row(page, "person_signature").value.endsWith(" image/png 70"), row(page, "person_signature").value)
+        // Not a picture: refused at the question, the signature kept.
+        Form.attachSignature("person_signature", "data:image/png;base64,bm90IGEgcGljdHVyZQ==")
+        verify(row(page, "person_signature").value.startsWith("sha256:"))
     }
 
     function test_warden_choice_filter_location_and_photo() {
@@ -148,7 +154,10 @@ TestCase {
         verify(row(page, "hazard_note").visible)
         Form.answerWithLocation("location")
         tryVerify(() => row(page, "location").value.length > 0, 15000)
-        Form.answer("photo_1", "bags.jpg")
+        Form.answer("photo_1", "bags.jpg")   // a file name is not a photo
+        compare(row(page, "photo_1").value, "")
+        Form.attachPhoto("photo_1", "file://" + TestSupport.photo)
+        verify(row(page, "photo_1").value.startsWith("sha256:"), row(page, "photo_1").value)
         verify(row(page, "photo_2").visible)
         compare(row(page, "team").readOnly, true)
         compare(row(page, "priority").value, "medium")
