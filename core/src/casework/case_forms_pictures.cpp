@@ -13,6 +13,8 @@
 
 namespace doorstep {
 
+static_assert(forms::kMaxPictureBytes == FieldReports::kMaxPhotoBytes, "a form's photo has a report photo's limit");
+
 namespace {
 
 Error input(ErrorCode code, const std::string& msg) { return make_error(ErrorDomain::input, code, msg); }
@@ -47,19 +49,19 @@ std::string sha256_hex(const std::string& bytes) {
   return std::string(hex, 2 * sizeof digest);
 }
 
+// Whether an attachment record or a saved draft (any case) names the blob. The same
+// query as Writer::purge_case's, without the case.
 Result<bool> referenced(Store& store, const std::string& sha) {
-  for (const char* sql : {"SELECT 1 FROM attachment WHERE sha256 = ? LIMIT 1",
-                          "SELECT 1 FROM form_draft WHERE draft LIKE ? LIMIT 1"}) {
-    auto st = store.database().prepare(sql);
-    if (!st) return st.error();
-    const bool like = std::string(sql).find("LIKE") != std::string::npos;
-    (*st)->bind(1, like ? "%sha256:" + sha + "%" : sha);
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    (*st)->reset();
-    if (*row) return true;
-  }
-  return false;
+  auto st = store.database().prepare(
+      "SELECT (SELECT count(*) FROM attachment WHERE sha256 = ?1)"
+      " + (SELECT count(*) FROM form_draft WHERE draft LIKE '%sha256:' || ?1 || '%')");
+  if (!st) return st.error();
+  (*st)->bind(1, sha);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  const bool named = *row && (*st)->integer(0) > 0;
+  (*st)->reset();
+  return named;
 }
 
 }  // namespace
