@@ -51,6 +51,12 @@ void send_json(httplib::Response& res, int status, const json& body) {
   res.set_content(protocol::dump(body), "application/json");
 }
 
+void send_json_text(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.body = std::move(body);
+  res.set_header("Content-Type", "application/json");
+}
+
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message, bool wipe) {
   protocol::ErrorBody b{code, message, wipe};
   send_json(res, status, protocol::to_json(b));

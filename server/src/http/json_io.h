@@ -17,6 +17,8 @@ namespace doorstep::server::http {
 Result<nlohmann::json> parse_body(const httplib::Request& req);
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+// A body already written as JSON text (the changes feed, hub/changes_text.h).
+void send_json_text(httplib::Response& res, int status, std::string body);
 // {"error": code, "message": message[, "wipe": true]}
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
                 bool wipe = false);

@@ -89,7 +89,7 @@ void add_sync_routes(Router& r, Hub& hub) {
     auto out = Changes(hub).page(*caller, cursor, *limit, &mismatch, since_base);
     if (!out && mismatch.happened) return send_restored(res, mismatch);
     if (!out) return send_error(res, out.error());
-    send_json(res, 200, protocol::to_json(*out));
+    send_json_text(res, 200, std::move(*out));
   });
 }
 

@@ -34,17 +34,18 @@
 namespace doorstep::server {
 
 inline constexpr std::int64_t kDefaultPageEntries = 1000;
-inline constexpr std::size_t kMaxPageBytes = 16u << 20;  // a page stops early past this much record JSON
+inline constexpr std::size_t kMaxPageBytes = 16u << 20;  // a page stops early past this much JSON text
 
 class Changes {
  public:
   explicit Changes(Hub& hub) : hub_(hub) {}
 
-  // invalid_argument for a cursor this hub did not make. limit is clamped to
+  // The page as response text (protocol::ChangesResponse on the wire, written by
+  // ChangesText). invalid_argument for a cursor this hub did not make. limit is clamped to
   // 1..protocol::kMaxPageEntries. A cursor of another epoch or ahead of the history
   // is sync/conflict with *mismatch filled in (when given). changed_since_base: list,
   // for each record changed since the epoch began, which fields (ChangeEntry).
-  Result<protocol::ChangesResponse> page(const AccessClaims& caller, const std::string& cursor, std::int64_t limit,
+  Result<std::string> page(const AccessClaims& caller, const std::string& cursor, std::int64_t limit,
                                          EpochMismatch* mismatch = nullptr, bool changed_since_base = false);
 
  private:
