@@ -514,3 +514,90 @@ TEST_CASE("a set member that is not UTF-8 is an error, not an exception") {
   REQUIRE_NOTHROW(r = record_from_json(rec));
   is_error(r, "markers");
 }
+
+namespace {
+
+// The page read from text without a tree (what the puller uses) against the page
+// read through a tree: the same outcome, the same page.
+void same_reading(const std::string& text) {
+  INFO(text.substr(0, 300));
+  auto tree = parse_json_text(text, kMaxResponseBytes);
+  Result<ChangesResponse> by_tree = make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "not JSON");
+  if (tree) by_tree = parse_changes_response(*tree);
+  Result<ChangesResponse> by_text = make_error(ErrorDomain::sync, ErrorCode::internal, "not run");
+  REQUIRE_NOTHROW(by_text = parse_changes_text(text, kMaxResponseBytes));
+  REQUIRE(by_text.ok() == by_tree.ok());
+  if (!by_text.ok()) {
+    CHECK(by_text.error().code == ErrorCode::invalid_argument);
+    return;
+  }
+  CHECK(by_text->cursor == by_tree->cursor);
+  CHECK(by_text->more == by_tree->more);
+  CHECK(by_text->server_hlc == by_tree->server_hlc);
+  CHECK(by_text->epoch == by_tree->epoch);
+  CHECK(by_text->epoch_base == by_tree->epoch_base);
+  REQUIRE(by_text->entries.size() == by_tree->entries.size());
+  for (std::size_t i = 0; i < by_text->entries.size(); ++i) {
+    const auto &a = by_text->entries[i], &b = by_tree->entries[i];
+    CHECK(a.seq == b.seq);
+    CHECK(a.revoke_case == b.revoke_case);
+    CHECK(a.changed_since_base == b.changed_since_base);
+    REQUIRE(a.record.has_value() == b.record.has_value());
+    if (a.record) same_record(*a.record, *b.record);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a changes page read from its text is the page read through a JSON tree") {
+  json page = valid_changes();
+  page["entries"][0]["changed_since_base"] = json::array({"name", "deleted"});
+  page["epoch_base"] = 7;
+  page["unknown_member"] = json::object({{"nested", json::array({1, {{"a", "b"}}})}});
+  page["entries"][1]["extra"] = json::array({json::array()});
+  same_reading(dump(page));
+  same_reading(dump(valid_changes()));
+  // Keys in any order (the hub writes a record's type first; a tree dump sorts them).
+  same_reading(R"({"more":false,"entries":[{"record":{"fields":{"name":"Dana"},"type":"person","hlc":")" + kClock +
+               R"(","id":"p1","rev":3,"deleted":false},"seq":4},{"revoke_case":"c1","seq":5}],"cursor":"c","server_hlc":")" +
+               kClock + R"("})");
+  // Every member replaced by every hostile value, or removed.
+  const std::vector<json> hostile = {nullptr, 0, -1, 1.5, true, "", kBadUtf8, std::string(5000, 'x'),
+                                     json::array(), json::object(), json::array({nullptr}), json::array({"a"}),
+                                     INT64_MIN, UINT64_MAX};
+  std::vector<json::json_pointer> members;
+  const json flat_members = page.flatten();
+  for (const auto& [flat, v] : flat_members.items())
+    for (auto p = json::json_pointer(flat); !p.empty(); p = p.parent_pointer()) members.push_back(p);
+  for (const auto& p : members) {
+    for (const auto& h : hostile) {
+      json j = page;
+      j[p] = h;
+      same_reading(dump(j));
+    }
+    json j = page;
+    if (j[p.parent_pointer()].is_object()) {
+      j[p.parent_pointer()].erase(p.back());
+      same_reading(dump(j));
+    }
+  }
+  // Not an object, damaged text, entries out of order or too many.
+  for (const char* text : {"", "[]", "1", "null", "\"x\"", "{", "{\"entries\":[}", "{\"entries\":[1]}",
+                           "{\"entries\":[[]]}", "{\"entries\":{}}", "{} {}"})
+    same_reading(text);
+  const std::string whole = dump(page);
+  for (std::size_t cut = 0; cut < whole.size(); cut += 7) same_reading(whole.substr(0, cut));
+  json swapped = valid_changes();
+  std::swap(swapped["entries"][0], swapped["entries"][1]);
+  same_reading(dump(swapped));
+  json big = valid_changes();
+  json entries = json::array();
+  for (int i = 1; i <= kMaxPageEntries + 1; ++i) entries.push_back({{"seq", i}, {"revoke_case", "c1"}});
+  big["entries"] = entries;
+  same_reading(dump(big));
+  big["entries"].erase(big["entries"].size() - 1);
+  same_reading(dump(big));
+  auto too_big = parse_changes_text(dump(big), 100);
+  REQUIRE_FALSE(too_big.ok());
+  CHECK(too_big.error().code == ErrorCode::too_large);
+}

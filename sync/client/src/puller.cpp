@@ -18,11 +18,9 @@ HttpRequest page_request(const std::string& cursor, int limit, bool since_base) 
           {}};
 }
 
-// Parses a body into a page; the JSON tree is freed before the page is applied.
+// Parses a body into a page, straight from the text (no JSON tree).
 Result<Puller::Page> parse_page(const HttpResponse& r) {
-  auto j = protocol::parse_json_text(r.body, protocol::kMaxResponseBytes);
-  if (!j) return j.error();
-  auto changes = protocol::parse_changes_response(*j);
+  auto changes = protocol::parse_changes_text(r.body, protocol::kMaxResponseBytes);
   if (!changes) return changes.error();
   return Puller::Page{std::move(*changes), static_cast<std::int64_t>(r.body.size())};
 }

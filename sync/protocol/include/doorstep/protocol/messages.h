@@ -155,6 +155,11 @@ Result<Operation> parse_operation(const nlohmann::json& j);
 Result<PushRequest> parse_push_request(const nlohmann::json& j);
 Result<PushResponse> parse_push_response(const nlohmann::json& j);
 Result<ChangesResponse> parse_changes_response(const nlohmann::json& j);
+// The same page read from its text without building a JSON tree (what the puller
+// uses): the same checks and outcome as parse_json_text() then
+// parse_changes_response(), though an error may name a different member when a page
+// has several faults. too_large past max_bytes.
+Result<ChangesResponse> parse_changes_text(const std::string& text, std::size_t max_bytes);
 Result<ErrorBody> parse_error_body(const nlohmann::json& j);
 
 // Parses text into JSON without throwing; Error on malformed or oversized text.
