@@ -5,6 +5,8 @@
 //
 //   sync_bench [--runs N]          the figures of issue 3 (defaults: 3 runs)
 //   sync_bench --peer N            only: pull N ~300-byte notes (for bench/peers/)
+//   --page N                       entries per changes page; default: what devices ask
+//                                  for (SyncOptions::page_limit), the figure to quote
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,12 +53,13 @@ std::unique_ptr<Store> enrolled_store(const std::filesystem::path& dir, const st
   return std::move(*s);
 }
 
-client::SyncSummary sync(Store& s, const std::string& url, int page = 2000) {
+// page 0: the engine's own page size, as on a device.
+client::SyncSummary sync(Store& s, const std::string& url, int page = 0) {
   auto t = client::CurlTransport::create(url);
   if (!t) die(t.error().describe());
   client::SyncOptions o;
   o.push_batch = 1000;
-  o.page_limit = page;
+  if (page > 0) o.page_limit = page;
   client::SyncEngine e(s, **t, o);
   auto r = e.sync_once();
   if (!r) die(r.error().describe());
@@ -110,21 +113,29 @@ void seed(BenchHub& hub, const std::filesystem::path& work, int cases, int notes
 
 struct ChildResult {
   double seconds = 0, kdf_seconds = 0;
+  double cpu_seconds = 0;  // the device process's CPU (all threads) over `seconds`
   long rss_kib = 0;
   long records = 0;
 };
 
-// Runs fn in a fresh process so its peak RSS is the device side's alone.
-ChildResult in_child(const std::function<ChildResult()>& fn) {
+// Runs this program again as `sync_bench --child ARGS... FD` in a fresh process (fork,
+// then exec: a forked child alone would start with every page of this process
+// resident), so its peak RSS is the device side's alone; the child writes its
+// ChildResult to FD.
+ChildResult in_child(std::vector<std::string> args) {
   int p[2];
   if (::pipe(p) != 0) die("pipe");
+  args.insert(args.begin(), "--child");
+  args.insert(args.begin(), "sync_bench");
+  args.push_back(std::to_string(p[1]));
   pid_t pid = ::fork();
   if (pid == 0) {
     ::close(p[0]);
-    ChildResult r = fn();
-    r.rss_kib = peak_rss_kib();
-    (void)!::write(p[1], &r, sizeof r);
-    ::_exit(0);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
   }
   ::close(p[1]);
   ChildResult r;
@@ -134,9 +145,18 @@ ChildResult in_child(const std::function<ChildResult()>& fn) {
   return r;
 }
 
-std::vector<Record> export_records(BenchHub& hub) {
-  auto text = hub.office("GET", "/v1/office/export");
-  std::istringstream lines(text.is_string() ? text.get<std::string>() : text.dump());
+// The hub's records as the office exports them (what a direct insert writes).
+std::vector<Record> export_records(const std::string& url) {
+  auto t = client::CurlTransport::create(url);
+  if (!t) die(t.error().describe());
+  auto login = (*t)->send({"POST", "/v1/office/login",
+                           nlohmann::json{{"username", "office"}, {"password", kBenchOfficePassword}}.dump(),
+                           {{"Content-Type", "application/json"}}});
+  if (!login || login->status != 200) die("office login failed");
+  const std::string token = nlohmann::json::parse(login->body)["access_token"].get<std::string>();
+  auto text = (*t)->send({"GET", "/v1/office/export", "", {{"Authorization", "Bearer " + token}}});
+  if (!text || text->status != 200) die("office export failed");
+  std::istringstream lines(text->body);
   std::vector<Record> out;
   std::string line;
   while (std::getline(lines, line)) {
@@ -148,50 +168,75 @@ std::vector<Record> export_records(BenchHub& hub) {
   return out;
 }
 
+ChildResult pull_child(const std::string& url, const std::filesystem::path& dir, int page) {
+  ChildResult r;
+  auto s = enrolled_store(dir, url, &r.kdf_seconds);
+  auto t0 = Steady::now();
+  const double c0 = own_cpu_seconds();
+  auto sum = sync(*s, url, page);
+  r.seconds = seconds_since(t0);
+  r.cpu_seconds = own_cpu_seconds() - c0;
+  r.records = sum.pulled;
+  return r;
+}
+
+ChildResult insert_child(const std::string& url, const std::filesystem::path& dir, int page) {
+  ChildResult r;
+  const auto records = export_records(url);
+  auto s = Store::create(dir, "bench", pin());
+  if (!s) die(s.error().describe());
+  auto t0 = Steady::now();
+  const double c0 = own_cpu_seconds();
+  for (std::size_t i = 0; i < records.size(); i += static_cast<std::size_t>(page)) {
+    auto st = (*s)->write([&](Writer& w) -> Status {
+      for (std::size_t k = i; k < std::min(records.size(), i + static_cast<std::size_t>(page)); ++k)
+        DOORSTEP_TRY(w.put_base(records[k]));
+      return {};
+    });
+    if (!st.ok()) die(st.error().describe());
+  }
+  r.seconds = seconds_since(t0);
+  r.cpu_seconds = own_cpu_seconds() - c0;
+  r.records = static_cast<long>(records.size());
+  return r;
+}
+
+// sync_bench --child pull|insert URL DIR PAGE FD
+int child_main(int argc, char** argv) {
+  if (argc != 7) return 2;
+  const std::string mode = argv[2], url = argv[3];
+  const std::filesystem::path dir = argv[4];
+  const int page = std::atoi(argv[5]), fd = std::atoi(argv[6]);
+  ChildResult r = mode == "pull" ? pull_child(url, dir, page) : insert_child(url, dir, page);
+  r.rss_kib = peak_rss_kib();
+  return ::write(fd, &r, sizeof r) == sizeof r ? 0 : 1;
+}
+
 ChildResult initial_sync(const std::string& url, const std::filesystem::path& dir, int page) {
-  return in_child([&] {
-    ChildResult r;
-    auto s = enrolled_store(dir, url, &r.kdf_seconds);
-    auto t0 = Steady::now();
-    auto sum = sync(*s, url, page);
-    r.seconds = seconds_since(t0);
-    r.records = sum.pulled;
-    return r;
-  });
+  return in_child({"pull", url, dir.string(), std::to_string(page)});
 }
 
-ChildResult direct_insert(const std::vector<Record>& records, const std::filesystem::path& dir, int page) {
-  return in_child([&] {
-    ChildResult r;
-    auto s = Store::create(dir, "bench", pin());
-    if (!s) die(s.error().describe());
-    auto t0 = Steady::now();
-    for (std::size_t i = 0; i < records.size(); i += static_cast<std::size_t>(page)) {
-      auto st = (*s)->write([&](Writer& w) -> Status {
-        for (std::size_t k = i; k < std::min(records.size(), i + static_cast<std::size_t>(page)); ++k)
-          DOORSTEP_TRY(w.put_base(records[k]));
-        return {};
-      });
-      if (!st.ok()) die(st.error().describe());
-    }
-    r.seconds = seconds_since(t0);
-    r.records = static_cast<long>(records.size());
-    return r;
-  });
+ChildResult direct_insert(const std::string& url, const std::filesystem::path& dir, int page) {
+  return in_child({"insert", url, dir.string(), std::to_string(page)});
 }
 
-int peer_mode(const std::string& server, int n) {
+int peer_mode(const std::string& server, int n, int page, int runs) {
   auto work = temp_dir("peer");
   {
     BenchHub hub(server, work / "hub");
     const int cases = 10;
     seed(hub, work, cases, n / cases, 0, 0, 250);  // ~300-byte records on the wire
-    std::vector<double> times;
-    for (int run = 0; run < 3; ++run) {
-      auto r = initial_sync(hub.url(), work / ("device" + std::to_string(run)), 5000);
+    std::vector<double> times, device_cpu, hub_cpu;
+    for (int run = 0; run < runs; ++run) {
+      const double h0 = hub.cpu_seconds();
+      auto r = initial_sync(hub.url(), work / ("device" + std::to_string(run)), page);
+      hub_cpu.push_back(hub.cpu_seconds() - h0);
+      device_cpu.push_back(r.cpu_seconds);
       times.push_back(r.seconds);
       if (r.records < n) die("pulled " + std::to_string(r.records) + " of " + std::to_string(n));
     }
+    std::printf("pull of %d notes, %d/page, %d runs: device CPU %.3f s, hub CPU %.3f s (enrolment included)\n", n,
+                page, runs, median(device_cpu), median(hub_cpu));
     std::printf("doorstep_pull_seconds %.3f\n", median(times));
   }
   std::filesystem::remove_all(work);
@@ -201,8 +246,9 @@ int peer_mode(const std::string& server, int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--child") return child_main(argc, argv);
   std::string server = DOORSTEP_SERVER;
-  int runs = 3, peer = 0, page = 2000;
+  int runs = 3, peer = 0, page = client::SyncOptions{}.page_limit;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
@@ -214,7 +260,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (peer > 0) return peer_mode(server, peer);
+  if (peer > 0) return peer_mode(server, peer, page, runs);
 
   auto work = temp_dir("sync");
   {
@@ -223,17 +269,21 @@ int main(int argc, char** argv) {
     auto t0 = Steady::now();
     seed(hub, work, 200, 75, 15, 10, 200);
     std::cout << "seeded in " << seconds_since(t0) << " s\n";
-    const auto records = export_records(hub);
+    const auto records = export_records(hub.url());
 
-    std::vector<double> pull_s, insert_s, kdf_s, pull_rss, insert_rss;
+    std::vector<double> pull_s, insert_s, kdf_s, pull_rss, insert_rss, pull_cpu, insert_cpu, hub_cpu;
     long pulled = 0;
     for (int run = 0; run < runs; ++run) {
+      const double h0 = hub.cpu_seconds();
       auto p = initial_sync(hub.url(), work / ("pull" + std::to_string(run)), page);
-      auto d = direct_insert(records, work / ("insert" + std::to_string(run)), page);
+      hub_cpu.push_back(hub.cpu_seconds() - h0);
+      pull_cpu.push_back(p.cpu_seconds);
+      auto d = direct_insert(hub.url(), work / ("insert" + std::to_string(run)), page);
       pull_s.push_back(p.seconds);
       kdf_s.push_back(p.kdf_seconds);
       pull_rss.push_back(static_cast<double>(p.rss_kib) / 1024.0);
       insert_s.push_back(d.seconds);
+      insert_cpu.push_back(d.cpu_seconds);
       insert_rss.push_back(static_cast<double>(d.rss_kib) / 1024.0);
       pulled = p.records;
     }
@@ -265,6 +315,9 @@ int main(int argc, char** argv) {
     std::printf("  %-44s %8.1f MB  (target <= 64 MB)\n", "peak RSS, device process (pull)", median(pull_rss));
     std::printf("  %-44s %8.1f MB\n", "peak RSS, device process (direct insert)", median(insert_rss));
     std::printf("  %-44s %8.3f s   (reported separately)\n", "Argon2id store creation", median(kdf_s));
+    std::printf("  %-44s %8.3f s   (all threads)\n", "CPU, device process (pull)", median(pull_cpu));
+    std::printf("  %-44s %8.3f s\n", "CPU, device process (direct insert)", median(insert_cpu));
+    std::printf("  %-44s %8.3f s   (enrolment included)\n", "CPU, hub during the pull", median(hub_cpu));
     std::printf("\nDelta sync, 50 local + 50 remote changes, %zu rounds:\n", delta_ms.size());
     std::printf("  %-44s %8.1f ms  (target <= 100 ms)\n", "median round trip", median(delta_ms));
     std::printf("  %-44s %8.1f ms\n", "p90", percentile(delta_ms, 0.9));

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <thread>
 
@@ -96,6 +98,27 @@ nlohmann::json BenchHub::office(const std::string& method, const std::string& pa
   if (r->status >= 300) die(method + " " + path + " -> " + std::to_string(r->status) + " " + r->body.substr(0, 200));
   auto j = nlohmann::json::parse(r->body, nullptr, false);
   return j.is_discarded() ? nlohmann::json(r->body) : j;
+}
+
+double BenchHub::cpu_seconds() const {
+  std::ifstream f("/proc/" + std::to_string(pid_) + "/stat");
+  std::string line;
+  std::getline(f, line);
+  const auto close = line.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)  // fields 14 and 15: utime, stime
+    if (i >= 14) ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }

@@ -24,6 +24,8 @@ class BenchHub {
   ~BenchHub();
   const std::string& url() const { return url_; }
   pid_t pid() const { return pid_; }
+  // CPU time (user + system) the hub process has used so far, in seconds.
+  double cpu_seconds() const;
   nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr);
 
  private:
@@ -39,5 +41,7 @@ inline const char* kBenchWorkerPassword = "bench-worker-password";
 double median(std::vector<double> v);
 double percentile(std::vector<double> v, double p);
 long peak_rss_kib();
+// CPU time (user + system) of this process, all its threads, in seconds.
+double own_cpu_seconds();
 
 }  // namespace doorstep::bench
