@@ -97,7 +97,7 @@ Page {
                 width: ListView.view ? ListView.view.width : 0
                 opacity: 0.8
             }
-            delegate: ItemDelegate {
+            delegate: ListRow {
                 required property var modelData
                 width: ListView.view.width
                 text: modelData.title
@@ -127,7 +127,7 @@ Page {
                     width: ListView.view ? ListView.view.width : 0
                     opacity: 0.8
                 }
-                delegate: ItemDelegate {
+                delegate: ListRow {
                     required property var modelData
                     width: ListView.view.width
                     text: modelData.title

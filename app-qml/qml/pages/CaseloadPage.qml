@@ -38,7 +38,7 @@ Page {
             clip: true
             model: Caseload
             reuseItems: true
-            delegate: ItemDelegate {
+            delegate: ListRow {
                 id: row
                 required property string personId
                 required property string personName

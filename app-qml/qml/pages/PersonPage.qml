@@ -107,7 +107,7 @@ Page {
             }
             SectionTitle { Layout.leftMargin: 16; text: qsTr("History") }
         }
-        delegate: ItemDelegate {
+        delegate: ListRow {
             id: row
             required property string kind
             required property string entryId

@@ -46,7 +46,7 @@ Page {
                 leftPadding: 16
                 width: ListView.view.width
             }
-            delegate: ItemDelegate {
+            delegate: ListRow {
                 id: row
                 required property string section
                 required property string visitId

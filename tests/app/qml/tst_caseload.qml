@@ -53,4 +53,27 @@ TestCase {
         compare(chosen.count, 1)
         compare(chosen.signalArguments[0][0], TestSupport.firstPerson())
     }
+
+    // Material ripples found under an item (each keeps a raster image as wide as its row
+    // under the software renderer, so idle rows must hold none).
+    function ripplesUnder(item) {
+        let n = String(item).indexOf("Ripple") >= 0 ? 1 : 0
+        for (let i = 0; i < item.children.length; ++i) n += ripplesUnder(item.children[i])
+        return n
+    }
+
+    function test_a_row_shows_its_ripple_when_pressed_and_idle_rows_hold_none() {
+        const page = createTemporaryObject(pageComponent, testCase, { width: 360, height: 740 })
+        tryVerify(() => page.list.count > 0)
+        mouseMove(page.searchField)
+        waitForRendering(page.list)
+        compare(ripplesUnder(page.list), 0)
+        const row = page.list.itemAtIndex(0)
+        mousePress(row)
+        compare(ripplesUnder(row), 1)
+        mouseRelease(row)
+        mouseMove(page.searchField)
+        compare(ripplesUnder(row), 1)   // the fade-out still plays
+        tryVerify(() => ripplesUnder(page.list) === 0, 5000)
+    }
 }
