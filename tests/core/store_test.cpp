@@ -586,3 +586,37 @@ TEST_CASE("a damaged wrong-PIN counter file never stops the worker's PIN from wo
     CHECK((*r)->get("person", "p1")->has_value());
   }
 }
+
+TEST_CASE("a pulled state becomes the base, with a pending local change kept on top", "[store]") {
+  // Otherwise a worker's unsent edit would be overwritten by the next pull.
+  TempDir tmp;
+  auto s = make_store(tmp / "alex");
+  load_sample(*s);
+  auto before = s->get("person", "p1");
+  REQUIRE(before.ok());
+  REQUIRE(before->has_value());
+  Record server = **before;
+  server.rev = 7;
+  server.fields["address"] = std::string("2 New Street");
+  server.fields["phone"] = std::string("0100 000000");
+  REQUIRE(s->write([&](Writer& w) { return w.apply_server_state(server); }).ok());
+  auto got = s->get("person", "p1");
+  REQUIRE(got.ok());
+  CHECK((*got)->rev == 7);
+  CHECK((*got)->text("address") == "2 New Street");
+  CHECK((*got)->text("phone") == "0100 000000");
+
+  REQUIRE(s->write([&](Writer& w) -> Status {
+               auto r = w.change("person", "p1", {{"phone", std::string("0100 999999")}}, "changed");
+               return r ? Status{} : Status(r.error());
+             }).ok());
+  server.rev = 8;
+  server.fields["address"] = std::string("3 Later Road");
+  REQUIRE(s->write([&](Writer& w) { return w.apply_server_state(server); }).ok());
+  got = s->get("person", "p1");
+  REQUIRE(got.ok());
+  CHECK((*got)->rev == 8);
+  CHECK((*got)->text("address") == "3 Later Road");
+  CHECK((*got)->text("phone") == "0100 999999");
+  CHECK((*got)->text("name") == "Dana Whitfield");
+}

@@ -67,6 +67,15 @@ Status Writer::apply_server_state(const Record& state) {
   const RecordType* rt = find_record_type(state.type);
   if (rt == nullptr)
     return make_error(ErrorDomain::sync, ErrorCode::invalid_argument, "unknown record type from server: " + state.type.substr(0, 40));
+  // Nearly always nothing is pending for a pulled record (a first sync: never), and
+  // then the state is the base as it is, without the copy a rebase makes.
+  auto pending = store_.database().prepare("SELECT 1 FROM outbox WHERE record_type = ? AND record_id = ? LIMIT 1");
+  if (!pending) return pending.error();
+  (*pending)->bind(1, state.type).bind(2, state.id);
+  auto row = (*pending)->step();
+  if (!row) return row.error();
+  (*pending)->reset();
+  if (!*row) return put_base(state);
   auto r = store::rebase_on_pending(store_.database(), *rt, state);
   if (!r) return r.error();
   return put_base(*r);

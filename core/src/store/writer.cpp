@@ -155,10 +155,13 @@ Status Writer::put_base(const Record& record) {
     return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
                       "not a valid record id: " + record.id.substr(0, 64));
   DOORSTEP_TRY(store::check_fields(*rt, record.fields));
-  Record r = record;
-  if (r.hlc.empty()) r.hlc = store_.hlc_clock().now().encode();
-  else if (auto h = Hlc::decode(r.hlc); h.ok()) store_.hlc_clock().observe(*h);
-  return store::write_record(store_.database(), *rt, r);
+  if (record.hlc.empty()) {
+    Record r = record;
+    r.hlc = store_.hlc_clock().now().encode();
+    return store::write_record(store_.database(), *rt, r);
+  }
+  if (auto h = Hlc::decode(record.hlc); h.ok()) store_.hlc_clock().observe(*h);
+  return store::write_record(store_.database(), *rt, record);
 }
 
 Status Writer::audit(const std::string& action, const std::string& record_type, const std::string& record_id) {
