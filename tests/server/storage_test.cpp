@@ -8,11 +8,9 @@
 
 #include "doorstep/core/secure_key.h"
 #include "hub/hub.h"
-#include "hub/restore.h"
 #include "storage/migrations.h"
 #include "storage/server_key.h"
 #include "storage/sql_pool.h"
-#include "storage/sqlite_backup.h"
 #include "storage/sqlite_backend.h"
 #include "temp_store.h"
 
@@ -146,59 +144,4 @@ TEST_CASE("a hub reopened on its data directory keeps its epoch and data, the po
   auto hub = Hub::open(o);
   REQUIRE(hub.ok());
   CHECK((*hub)->epoch() == epoch);
-}
-
-TEST_CASE("a new hub file has 4 KiB pages, and one made with 1 KiB pages opens, backs up and restores as it is") {
-  test::TempDir dir;
-  auto key = load_or_create_server_key(dir.path());
-  REQUIRE(key.ok());
-  {
-    auto fresh = open_db(dir.path() / "new.db", *key);
-    CHECK(fresh->page_size() == 4096);
-    REQUIRE(fresh->exec("CREATE TABLE t(x)").ok());
-  }
-  CHECK(open_db(dir.path() / "new.db", *key)->page_size() == 4096);
-
-  // A hub file as servers made them before 4 KiB pages.
-  const auto hub_db = dir.path() / "hub.db";
-  {
-    auto made = SqliteBackend::open(hub_db, *key, SqliteBackend::kEarlierPageSize);
-    REQUIRE(made.ok());
-    REQUIRE(migrate(**made).ok());
-    REQUIRE((*made)->exec("CREATE TABLE kept(x TEXT)").ok());
-    REQUIRE((*made)->exec("INSERT INTO kept VALUES ('written with 1 KiB pages')").ok());
-  }
-  {
-    auto db = open_db(hub_db, *key);
-    CHECK(db->page_size() == 1024);
-    auto n = db->query("PRAGMA cipher_page_size");
-    REQUIRE(n.ok());
-    CHECK(n->front().text(0) == "1024");
-    REQUIRE(db->exec("INSERT INTO kept VALUES ('written after')").ok());
-  }
-  const auto copy = dir.path() / "hub-backup.db";
-  auto backed = backup_sqlite_hub(dir.path(), copy);
-  INFO((backed.ok() ? std::string() : backed.error().describe()));
-  REQUIRE(backed.ok());
-  {
-    auto db = open_db(copy, *key);
-    CHECK(db->page_size() == 1024);
-    auto rows = db->query("SELECT count(*) FROM kept");
-    REQUIRE(rows.ok());
-    CHECK(rows->front().integer(0) == 2);
-  }
-
-  // Restored into a new data directory with the same key: the hub opens on it.
-  test::TempDir other;
-  std::filesystem::copy_file(dir.path() / "server.key", other.path() / "server.key");
-  auto restored = restore_sqlite_hub(other.path(), copy, "2026-11-25T12:00:00Z");
-  INFO((restored.ok() ? std::string() : restored.error().describe()));
-  REQUIRE(restored.ok());
-  auto db = open_db(other.path() / "hub.db", *key);
-  CHECK(db->page_size() == 1024);
-  auto rows = db->query("SELECT x FROM kept ORDER BY x");
-  REQUIRE(rows.ok());
-  REQUIRE(rows->size() == 2);
-  CHECK((*rows)[0].text(0) == "written after");
-  CHECK((*rows)[1].text(0) == "written with 1 KiB pages");
 }

@@ -71,7 +71,7 @@ Result<RestoreSummary> restore_sqlite_hub(const std::filesystem::path& data_dir,
     if (!ok) return ok.error();
     if (ok->empty() || ok->front().text(0) != "ok")
       return make_error(ErrorDomain::store, ErrorCode::corrupt, "the backup failed its check; nothing was changed");
-    auto dest = SqliteBackend::open(staged, *key, (*src)->page_size());  // a page-for-page copy
+    auto dest = SqliteBackend::open(staged, *key);
     if (!dest) return dest.error();
     ::chmod(staged.c_str(), 0600);
     auto copied = (*src)->copy_to(**dest);

@@ -25,23 +25,7 @@ std::shared_ptr<std::timed_mutex> writer_queue(const std::filesystem::path& file
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file, const SecureKey& key,
-                                                           int new_file_page_size) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec || size == 0) return open_with(file, key, new_file_page_size);
-  // An existing file does not say its page size (SQLCipher encrypts the header): a
-  // wrong size reads page 1 as not a database, before the WAL is touched, so try
-  // the current size and then the earlier one.
-  auto db = open_with(file, key, kNewFilePageSize);
-  if (db || db.error().code != ErrorCode::corrupt) return db;
-  auto earlier = open_with(file, key, kEarlierPageSize);
-  if (earlier || earlier.error().code != ErrorCode::corrupt) return earlier;
-  return db;
-}
-
-Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open_with(const std::filesystem::path& file,
-                                                                const SecureKey& key, int page_size) {
+Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file, const SecureKey& key) {
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
@@ -66,10 +50,6 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open_with(const std::files
   }
   if (rc != SQLITE_OK) return db->error(rc, "cannot apply the server key");
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
-  const std::string set_page_size = "PRAGMA cipher_page_size = " + std::to_string(page_size);
-  rc = sqlite3_exec(raw, set_page_size.c_str(), nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return db->error(rc, "cannot set the page size");
-  db->page_size_ = page_size;
 
   // The first read proves the key: a wrong key reads as "not a database".
   auto probe = db->query("SELECT count(*) FROM sqlite_master", {});

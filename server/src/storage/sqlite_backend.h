@@ -26,20 +26,9 @@ namespace doorstep::server {
 
 class SqliteBackend final : public SqlBackend {
  public:
-  // SQLCipher page size of a new hub database. SQLCipher 3.4.1 sets up its cipher
-  // contexts again for every page it reads or writes, so fewer, larger pages cost
-  // less; hub files made with 1 KiB pages (before 4 KiB) are still opened as they are.
-  static constexpr int kNewFilePageSize = 4096;
-  static constexpr int kEarlierPageSize = 1024;
-
   // Opens (creating if missing) the file and applies the key. The key is copied
-  // into the connection; the caller keeps ownership of its SecureKey. A new (or
-  // empty) file gets new_file_page_size; an existing one is read with the page size
-  // it was made with.
-  static Result<std::unique_ptr<SqliteBackend>> open(const std::filesystem::path& file, const SecureKey& key,
-                                                     int new_file_page_size = kNewFilePageSize);
-  // The file's SQLCipher page size (what a copy of it must be made with).
-  int page_size() const { return page_size_; }
+  // into the connection; the caller keeps ownership of its SecureKey.
+  static Result<std::unique_ptr<SqliteBackend>> open(const std::filesystem::path& file, const SecureKey& key);
   ~SqliteBackend() override;
 
   std::string_view name() const override { return "sqlite"; }
@@ -58,15 +47,12 @@ class SqliteBackend final : public SqlBackend {
 
  private:
   explicit SqliteBackend(sqlite3* db) : db_(db) {}
-  static Result<std::unique_ptr<SqliteBackend>> open_with(const std::filesystem::path& file, const SecureKey& key,
-                                                          int page_size);
   void release_writer();
   Result<sqlite3_stmt*> prepare(std::string_view sql, const SqlParams& params);
   Status plain(const char* sql);
   Error error(int rc, std::string_view what) const;
 
   sqlite3* db_;
-  int page_size_ = 0;
   bool in_tx_ = false;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
   std::shared_ptr<std::timed_mutex> writers_;  // shared by this process's connections to the file

@@ -36,7 +36,7 @@ Result<BackupSummary> backup_sqlite_hub(const std::filesystem::path& data_dir, c
   auto src = SqliteBackend::open(source, *key);
   if (!src) return src.error();
   {
-    auto dest = SqliteBackend::open(partial, *key, (*src)->page_size());  // a page-for-page copy
+    auto dest = SqliteBackend::open(partial, *key);
     if (!dest) return dest.error();
     ::chmod(partial.c_str(), 0600);
     DOORSTEP_TRY((*src)->copy_to(**dest));
