@@ -122,6 +122,7 @@ Result<StoredBlob> BlobStore::import_file(const std::filesystem::path& source, s
       },
       *sha, static_cast<std::int64_t>(size));
   if (!stored) return stored.error();
+  out.added = true;
   return out;
 }
 
@@ -144,6 +145,7 @@ Result<StoredBlob> BlobStore::import_bytes(const std::string& data, const std::s
       },
       sha, static_cast<std::int64_t>(data.size()));
   if (!stored) return stored.error();
+  out.added = true;
   return out;
 }
 

@@ -1,8 +1,6 @@
 // CaseForms: pictures for image and signature questions. The bytes go into the blob
 // store as field report photos do; the answer names the blob; a blob is removed again
 // once no attachment record and no draft refers to it.
-#include <sodium.h>
-
 #include <algorithm>
 
 #include "../db/database.h"
@@ -41,14 +39,6 @@ Error too_large(const std::string& name, std::int64_t size) {
                                          std::to_string(forms::kMaxPictureBytes / (1 << 20)) + " MiB");
 }
 
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  char hex[2 * sizeof digest + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex, 2 * sizeof digest);
-}
-
 // Whether an attachment record or a saved draft (any case) names the blob. The same
 // query as Writer::purge_case's, without the case.
 Result<bool> referenced(Store& store, const std::string& sha) {
@@ -84,10 +74,9 @@ Status CaseForms::attach_picture(forms::FormSession& session, std::string_view p
   auto media = photo_media_type_of(std::string_view(bytes).substr(0, 16), name);
   if (!media) return media.error();
   // Content already held is not written again, and is not ours to remove on failure.
-  const bool had = store_.blobs().contains(sha256_hex(bytes));
   auto blob = store_.blobs().import_bytes(bytes);
   if (!blob) return blob.error();
-  return answer_picture(session, path, blob->sha256, blob->size, *media, !had);
+  return answer_picture(session, path, blob->sha256, blob->size, *media, blob->added);
 }
 
 Status CaseForms::attach_picture_file(forms::FormSession& session, std::string_view path,
@@ -103,16 +92,9 @@ Status CaseForms::attach_picture_file(forms::FormSession& session, std::string_v
     return too_large(file.filename().string(), static_cast<std::int64_t>(size));
   auto media = photo_media_type(file);
   if (!media) return media.error();
-  auto sha = sha256_file(file);
-  if (!sha) return sha.error();
-  const bool had = store_.blobs().contains(*sha);
   auto blob = store_.blobs().import_file(file, forms::kMaxPictureBytes);
   if (!blob) return blob.error();
-  if (blob->sha256 != *sha) {  // the file changed while it was read
-    if (!had) (void)store_.blobs().remove(blob->sha256);
-    return input(ErrorCode::invalid_argument, file.filename().string() + " changed while it was read; try again");
-  }
-  return answer_picture(session, path, blob->sha256, blob->size, *media, !had);
+  return answer_picture(session, path, blob->sha256, blob->size, *media, blob->added);
 }
 
 Status CaseForms::abandon(const forms::FormSession& session) {

@@ -19,6 +19,7 @@ namespace doorstep {
 struct StoredBlob {
   std::string sha256;       // lower-case hex of the plaintext's SHA-256
   std::int64_t size = 0;    // plaintext bytes
+  bool added = false;       // this import wrote it (false: the store already held it)
 };
 
 class BlobStore {
