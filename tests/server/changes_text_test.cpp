@@ -39,6 +39,9 @@ TEST_CASE("a page written as text is the page the protocol structs describe") {
       row("visit", "v-1", 5, false, R"({"case_id":"case-1","check_in_lat":51.5072,"check_in_lon":-0.1276})"),
       row("case_note", "n-1", 6, true, R"({"case_id":"case-1","body":"back\\slash and / and \u007f"})"),
       row("person", "p-2", 7, false, R"({"name":"","markers":"[]"})"),
+      // Not ASCII, an escaped pair, a name the schema no longer has (read the full way).
+      row("case_note", "n-2", 8, false, R"({"case_id":"case-1","body":"Zoë — ✓ \ud83d\ude00 \/"})"),
+      row("case_note", "n-3", 8, false, R"({"case_id":"case-1","body":"kept","retired":"x"})"),
   };
   ChangesText text;
   json want = json::array();
@@ -48,7 +51,7 @@ TEST_CASE("a page written as text is the page the protocol structs describe") {
   }
   text.add_revocation(10, "case-7");
   want.push_back(protocol::to_json(protocol::ChangeEntry{10, std::nullopt, "case-7"}));
-  CHECK(text.entries() == 6);
+  CHECK(text.entries() == 8);
 
   const std::string body = text.finish("ab12_s9.4.6", true, "01937a8b2c4d-0002-hub", "ab12", 3);
   const json got = json::parse(body);
@@ -62,13 +65,15 @@ TEST_CASE("a page written as text is the page the protocol structs describe") {
   auto page = protocol::parse_changes_response(got);
   INFO((page.ok() ? std::string() : page.error().message));
   REQUIRE(page.ok());
-  REQUIRE(page->entries.size() == 6);
+  REQUIRE(page->entries.size() == 8);
   CHECK(page->entries[0].record->text("name") == "Zoë \"Zed\" O'Neil\n\ttab\x01");
   CHECK(page->entries[0].record->text("markers") == R"(["dog at property","lone-worker risk"])");
   CHECK(page->entries[1].record->integer("visit_interval_days") == 28);
   CHECK(page->entries[2].record->real("check_in_lat") == 51.5072);
   CHECK(page->entries[3].record->deleted);
-  CHECK(page->entries[5].revoke_case == "case-7");
+  CHECK(page->entries[5].record->text("body") == "Zoë — ✓ \xf0\x9f\x98\x80 /");
+  CHECK(page->entries[6].record->text("body") == "kept");
+  CHECK(page->entries[7].revoke_case == "case-7");
   // The writer starts over after finish().
   const json empty = json::parse(text.finish("c", false, "h", "", 0));
   CHECK(empty["entries"].empty());
@@ -89,6 +94,12 @@ TEST_CASE("text that is not UTF-8 is replaced as the JSON library replaces it") 
   out.clear();
   append_json_string(out, "plain \"quoted\" \\ \x1f");
   CHECK(out == json("plain \"quoted\" \\ \x1f").dump());
+  out.clear();
+  append_json_string(out, "Zoë \"✓\" \x7f\n");  // valid UTF-8 is written as it is
+  CHECK(out == json("Zoë \"✓\" \x7f\n").dump());
+  out.clear();
+  append_json_string(out, std::string("Zoë then \xc3"));  // cut off mid-character
+  CHECK(out == json(std::string("Zoë then \xc3")).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 TEST_CASE("a damaged stored record is refused and leaves the page as it was") {
@@ -99,7 +110,10 @@ TEST_CASE("a damaged stored record is refused and leaves the page as it was") {
                           row("case_note", "n-3", 7, false, "not json"),
                           row("case", "c-2", 7, false, R"({"visit_interval_days":"soon"})"),
                           row("person", "p-3", 7, false, R"({"markers":"not a list"})"),
-                          row("person", "p-4", 7, false, R"({"markers":"[1, 2]"})")}) {
+                          row("person", "p-4", 7, false, R"({"markers":"[1, 2]"})"),
+                          row("case_note", "n-4", 7, false, R"({"body":"half a pair \ud800"})"),
+                          row("case_note", "n-5", 7, false, R"({"body":"fine"} trailing)"),
+                          row("case_note", "n-6", 7, false, R"({"body":"fine")")}) {
     auto st = text.add_record(bad, 7);
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().code == ErrorCode::corrupt);

@@ -1,5 +1,7 @@
 #include "hub/changes_text.h"
 
+#include <simdjson.h>
+
 #include <nlohmann/json.hpp>
 
 #include "doorstep/core/schema.h"
@@ -55,11 +57,17 @@ void append_json_string(std::string& out, std::string_view s) {
   const std::size_t start = out.size();
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied that need no escape
+  bool utf8_checked = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
-    if (c >= 0x80) {  // not ASCII: nlohmann checks the UTF-8 and escapes the whole string
-      out.resize(start);
+    if (c >= 0x80) {  // not ASCII: valid UTF-8 is written as it is, as nlohmann writes it
+      if (utf8_checked) continue;
+      if (simdjson::validate_utf8(s.data(), s.size())) {
+        utf8_checked = true;
+        continue;
+      }
+      out.resize(start);  // nlohmann replaces what is not UTF-8
       out += dump(json(std::string(s)));
       return;
     }
@@ -97,13 +105,28 @@ Status ChangesText::add_record(const SqlRow& row, std::int64_t seq, const std::v
   const std::string& type = row.bytes(0);
   const RecordType* rt = find_record_type(type);
   if (rt == nullptr) return damaged("unknown type");
-  const json fields = json::parse(row.bytes(5), nullptr, false);
-  if (!fields.is_object()) return damaged("fields");
-  const std::size_t start = text_.size();
-  const std::size_t count = entries_;
+  if (!stored_.read(row.bytes(5), *rt, values_)) return add_record_in_full(row, *rt, seq, changed_since_base);
+  begin_record(row, seq);
+  for (std::size_t i = 0; i < rt->fields.size(); ++i) {
+    if (i > 0) text_ += ',';
+    append_json_string(text_, rt->fields[i].name);
+    text_ += ':';
+    const StoredFieldsReader::Value& v = values_[i];
+    switch (v.kind) {
+      case StoredFieldsReader::Value::missing:
+      case StoredFieldsReader::Value::null: text_ += "null"; break;
+      case StoredFieldsReader::Value::text: append_json_string(text_, v.string); break;
+      case StoredFieldsReader::Value::integer: text_ += std::to_string(v.number); break;
+    }
+  }
+  end_record(changed_since_base);
+  return {};
+}
+
+void ChangesText::begin_record(const SqlRow& row, std::int64_t seq) {
   begin_entry(seq);
   text_ += ",\"record\":{\"type\":";
-  append_json_string(text_, type);
+  append_json_string(text_, row.bytes(0));
   text_ += ",\"id\":";
   append_json_string(text_, row.bytes(1));
   text_ += ",\"rev\":";
@@ -111,6 +134,29 @@ Status ChangesText::add_record(const SqlRow& row, std::int64_t seq, const std::v
   text_ += ",\"hlc\":";
   append_json_string(text_, row.bytes(3));
   text_ += row.integer(4) != 0 ? ",\"deleted\":true,\"fields\":{" : ",\"deleted\":false,\"fields\":{";
+}
+
+void ChangesText::end_record(const std::vector<std::string>& changed_since_base) {
+  text_ += "}}";
+  if (!changed_since_base.empty()) {
+    text_ += ",\"changed_since_base\":[";
+    for (std::size_t i = 0; i < changed_since_base.size(); ++i) {
+      if (i > 0) text_ += ',';
+      append_json_string(text_, changed_since_base[i]);
+    }
+    text_ += ']';
+  }
+  text_ += '}';
+}
+
+Status ChangesText::add_record_in_full(const SqlRow& row, const RecordType& type, std::int64_t seq,
+                                       const std::vector<std::string>& changed_since_base) {
+  const RecordType* rt = &type;
+  const json fields = json::parse(row.bytes(5), nullptr, false);
+  if (!fields.is_object()) return damaged("fields");
+  const std::size_t start = text_.size();
+  const std::size_t count = entries_;
+  begin_record(row, seq);
   bool first = true;
   for (const auto& spec : rt->fields) {
     if (!first) text_ += ',';
@@ -126,16 +172,7 @@ Status ChangesText::add_record(const SqlRow& row, std::int64_t seq, const std::v
       return damaged("field " + std::string(spec.name));
     }
   }
-  text_ += "}}";
-  if (!changed_since_base.empty()) {
-    text_ += ",\"changed_since_base\":[";
-    for (std::size_t i = 0; i < changed_since_base.size(); ++i) {
-      if (i > 0) text_ += ',';
-      append_json_string(text_, changed_since_base[i]);
-    }
-    text_ += ']';
-  }
-  text_ += '}';
+  end_record(changed_since_base);
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "doorstep/core/result.h"
+#include "hub/stored_fields.h"
 #include "storage/sql_backend.h"
 
 namespace doorstep::server {
@@ -34,9 +35,16 @@ class ChangesText {
 
  private:
   void begin_entry(std::int64_t seq);
+  void begin_record(const SqlRow& row, std::int64_t seq);
+  void end_record(const std::vector<std::string>& changed_since_base);
+  // A row the fast reader leaves (stored_fields.h): a JSON tree, every check.
+  Status add_record_in_full(const SqlRow& row, const RecordType& type, std::int64_t seq,
+                            const std::vector<std::string>& changed_since_base);
 
   std::string text_;
   std::size_t entries_ = 0;
+  StoredFieldsReader stored_;
+  std::vector<StoredFieldsReader::Value> values_;
 };
 
 // Appends s as a JSON string (quoted, escaped; bytes that are not UTF-8 become
