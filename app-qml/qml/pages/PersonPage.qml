@@ -36,8 +36,13 @@ Page {
             width: list.width
             spacing: 6
             // Wrapping settles the header's height after the first layout; keep its top
-            // in view unless the worker has scrolled.
-            onImplicitHeightChanged: if (!list.moving && !list.dragging) list.positionViewAtBeginning()
+            // in view unless the worker has scrolled. Not while the header is being made:
+            // repositioning then makes the list create the header again, inside its own
+            // creation (QQmlComponent warns, and the list's count of items in creation
+            // goes wrong).
+            property bool made: false
+            Component.onCompleted: made = true
+            onImplicitHeightChanged: if (made && !list.moving && !list.dragging) list.positionViewAtBeginning()
             MarkerChips {
                 Layout.fillWidth: true
                 Layout.margins: 16
