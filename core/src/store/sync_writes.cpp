@@ -81,6 +81,15 @@ Status Writer::apply_server_state(const Record& state) {
   return put_base(*r);
 }
 
+Result<bool> Writer::outbox_empty() {
+  auto st = store_.database().prepare("SELECT 1 FROM outbox LIMIT 1");
+  if (!st) return st.error();
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  (*st)->reset();
+  return !*row;
+}
+
 Status Writer::acknowledge(std::int64_t seq, std::int64_t rev) {
   auto& db = store_.database();
   auto op = db.prepare("SELECT record_type, record_id FROM outbox WHERE seq = ?");

@@ -168,6 +168,9 @@ Status Puller::apply(const Page& page, SyncSummary& summary) {
   std::vector<std::string> blobs;
   std::int64_t applied = 0, revoked = 0, purged = 0, queued = 0;
   auto st = store_.write([&](Writer& w) -> Status {
+    // Applying a page queues no operation, so what is pending now stays so throughout.
+    auto nothing_pending = w.outbox_empty();
+    if (!nothing_pending) return nothing_pending.error();
     for (const auto& e : page.changes.entries) {
       if (e.record) {
         // Local-only types (quarantine, form drafts) never come from a server.
@@ -176,6 +179,8 @@ Status Puller::apply(const Page& page, SyncSummary& summary) {
           auto q = w.apply_restored_state(*e.record, **base, e.changed_since_base);
           if (!q) return q.error();
           queued += *q;
+        } else if (*nothing_pending) {
+          DOORSTEP_TRY(w.put_base(*e.record));  // what apply_server_state does with nothing to rebase
         } else {
           DOORSTEP_TRY(w.apply_server_state(*e.record));
         }

@@ -188,6 +188,9 @@ class Writer {
   // pending outbox operation for that record, in sequence order (rebase). Creates no
   // outbox entries and no audit events.
   Status apply_server_state(const Record& state);
+  // True when no outbox operation is pending at all (a first sync): then every pulled
+  // state is written as it is (put_base), without asking per record.
+  Result<bool> outbox_empty();
   // The server applied outbox operation seq: removes it and records the server's
   // revision of the record (only if newer than what the store holds).
   Status acknowledge(std::int64_t seq, std::int64_t rev);
