@@ -1,6 +1,7 @@
 // The office API: accounts, records and their rules, allocation, the conflict
 // queue, audit, export; and /healthz and /metrics.
 #include <catch2/catch.hpp>
+
 #include <chrono>
 #include <map>
 #include <set>

@@ -168,7 +168,8 @@ Status Puller::apply(const Page& page, SyncSummary& summary) {
   std::vector<std::string> blobs;
   std::int64_t applied = 0, revoked = 0, purged = 0, queued = 0;
   auto st = store_.write([&](Writer& w) -> Status {
-    // Applying a page queues no operation, so what is pending now stays so throughout.
+    // Outside a restore check, applying a page queues no operation, so the answer
+    // holds for the whole page (a restore check takes its own path below).
     auto nothing_pending = w.outbox_empty();
     if (!nothing_pending) return nothing_pending.error();
     for (const auto& e : page.changes.entries) {
