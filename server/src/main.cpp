@@ -78,6 +78,11 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "request worker threads = devices served at once (and database connections)")
       ->capture_default_str()
       ->check(CLI::Range(2, 1024));
+  int concurrent_pulls = 0;
+  app.add_option("--concurrent-pulls", concurrent_pulls,
+                 "changes pages built at once; more wait their turn in order (0: one per CPU core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
@@ -147,6 +152,7 @@ int main(int argc, char** argv) {
   options.database = database;
   options.access_ttl_s = access_ttl;
   options.connections = static_cast<std::size_t>(threads);
+  options.concurrent_pulls = static_cast<std::size_t>(concurrent_pulls);
   auto hub = Hub::open(options);
   if (!hub) return fail(hub.error().message);
 

@@ -150,3 +150,49 @@ TEST_CASE("pushes that share a commit: one refused whole leaves the others appli
   CHECK(std::set<std::string>(notes.begin(), notes.end()).size() == notes.size());
   CHECK(notes.count("stale-0") == 0);
 }
+
+TEST_CASE("with one changes page built at a time, devices pulling at once each get their whole caseload") {
+  ServerOptions options;
+  options.concurrent_pulls = 1;
+  TestServer s(options);
+  s.add_worker("sam");
+  s.add_person("p1", "Dana Whitfield");
+  s.add_case("p1", "c1", "sam");
+  TestDevice writer(s, "sam");
+  constexpr int kNotes = 40, kReaders = 8;
+  json ops = json::array();
+  for (int k = 0; k < kNotes; ++k)
+    ops.push_back(writer.op("case_note", "n-" + std::to_string(k), "create",
+                            {{"case_id", "c1"}, {"body", "note " + std::to_string(k)}, {"visibility", "normal"},
+                             {"author", "sam"}, {"state", "final"}, {"written_at", "2026-11-25T09:00:00Z"}}));
+  writer.push(ops);
+  std::vector<std::unique_ptr<TestDevice>> readers;
+  for (int i = 0; i < kReaders; ++i) readers.push_back(std::make_unique<TestDevice>(s, "sam"));
+
+  // Small pages, so that the readers' requests overlap and queue at the gate.
+  std::vector<std::set<std::string>> seen(kReaders);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kReaders; ++i)
+    threads.emplace_back([&, i] {
+      std::string cursor;
+      for (bool more = true; more;) {
+        auto r = s.call("GET", "/v1/sync/changes?limit=3&cursor=" + cursor, "", readers[i]->access_token);
+        if (r.status != 200) {
+          ++failures;
+          return;
+        }
+        for (const auto& e : r.json["entries"])
+          if (e.contains("record") && e["record"]["type"] == "case_note")
+            seen[i].insert(e["record"]["id"].get<std::string>());
+        cursor = r.json["cursor"];
+        more = r.json["more"];
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(failures == 0);
+  for (const auto& notes : seen) CHECK(notes.size() == static_cast<std::size_t>(kNotes));
+  const auto metrics = s.call("GET", "/metrics").body;
+  CHECK(metrics.find("\ndoorstep_changes_page_slots 1\n") != std::string::npos);
+  CHECK(metrics.find("\ndoorstep_changes_pages_waiting 0\n") != std::string::npos);
+}

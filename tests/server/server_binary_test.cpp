@@ -112,7 +112,7 @@ TEST_CASE("first start makes an office password, prints it once and says where i
   Backend backend;
   std::string password;
   {
-    Running r(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0"}));
+    Running r(backend.args({"--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--concurrent-pulls", "3"}));
     INFO(r.stdout_text);
     REQUIRE(r.port > 0);
     CHECK(r.scheme == "http");
@@ -129,6 +129,7 @@ TEST_CASE("first start makes an office password, prints it once and says where i
     auto m = c.Get("/metrics");
     REQUIRE(m);
     CHECK(m->body.find("doorstep_backend_info{backend=\"" + backend.name() + "\"} 1") != std::string::npos);
+    CHECK(m->body.find("\ndoorstep_changes_page_slots 3\n") != std::string::npos);
     auto login = c.Post("/v1/office/login", "{\"username\":\"office\",\"password\":\"" + password + "\"}", "application/json");
     REQUIRE(login);
     CHECK(login->status == 200);
@@ -200,7 +201,8 @@ TEST_CASE("bad arguments and unusable TLS files stop the server with a reason") 
         std::vector<std::string>{"--data", (dir / "d1").string(), "--listen", "no-port"},
         std::vector<std::string>{"--data", (dir / "d2").string(), "--listen", "127.0.0.1:0", "--tls-cert",
                                  (dir / "missing.pem").string(), "--tls-key", (dir / "missing.key").string()},
-        std::vector<std::string>{"--data", (dir / "d3").string(), "--listen", "127.0.0.1:0", "--access-ttl", "0"}}) {
+        std::vector<std::string>{"--data", (dir / "d3").string(), "--listen", "127.0.0.1:0", "--access-ttl", "0"},
+        std::vector<std::string>{"--data", (dir / "d4").string(), "--listen", "127.0.0.1:0", "--concurrent-pulls", "-1"}}) {
     Running r(args);
     CHECK(r.port == 0);
     int status = 0;

@@ -17,6 +17,7 @@ TestServer::TestServer(ServerOptions options) {
   http::set_request_log_enabled(false);
   HubOptions o = test_hub_options(dir_.path() / "data", &pg_);
   o.access_ttl_s = options.access_ttl_s;
+  o.concurrent_pulls = options.concurrent_pulls;
   auto hub = Hub::open(o);
   INFO((hub.ok() ? std::string() : hub.error().describe()));
   REQUIRE(hub.ok());

@@ -38,6 +38,7 @@ struct Reply {
 struct ServerOptions {
   std::int64_t access_ttl_s = 900;
   bool demo = false;
+  std::size_t concurrent_pulls = 0;  // HubOptions::concurrent_pulls
 };
 
 class TestServer {

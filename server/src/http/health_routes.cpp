@@ -22,7 +22,15 @@ void add_health_routes(Router& r, Hub& hub) {
 
   r.get("/metrics", "/metrics", [&hub](const httplib::Request&, httplib::Response& res) {
     res.status = 200;
-    res.set_content(hub.metrics().render(), "text/plain; version=0.0.4");
+    std::string text = hub.metrics().render();
+    // Read live from the gate, not counted: how pulls queue for their turn.
+    text += "# HELP doorstep_changes_page_slots Changes pages this instance builds at once (--concurrent-pulls).\n"
+            "# TYPE doorstep_changes_page_slots gauge\n"
+            "doorstep_changes_page_slots " + std::to_string(hub.page_gate().capacity()) + "\n"
+            "# HELP doorstep_changes_pages_waiting Changes requests waiting for a turn to be built.\n"
+            "# TYPE doorstep_changes_pages_waiting gauge\n"
+            "doorstep_changes_pages_waiting " + std::to_string(hub.page_gate().waiting()) + "\n";
+    res.set_content(text, "text/plain; version=0.0.4");
   });
 }
 

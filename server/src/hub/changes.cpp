@@ -134,6 +134,8 @@ Result<std::string> Changes::page(const AccessClaims& caller, const std::string&
   limit = std::clamp<std::int64_t>(limit, 1, protocol::kMaxPageEntries);
   const std::string& worker = caller.user;
 
+  // Past the CPU's cores, pages built at once only slow each other and the pushes.
+  auto turn = hub_.page_gate().enter();
   auto lease = hub_.pool().lease();
   if (!lease) return lease.error();
   SqlBackend& db = **lease;

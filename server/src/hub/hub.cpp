@@ -4,6 +4,8 @@
 
 #include <sodium.h>
 
+#include <thread>
+
 #include "doorstep/core/hlc.h"
 #include "hub/accounts.h"
 #include "storage/migrations.h"
@@ -36,7 +38,8 @@ Hub::Hub(HubOptions options, const Clock& clock)
     : options_(std::move(options)),
       clock_(&clock),
       hlc_(clock),
-      metrics_(options_.database.empty() ? "sqlite" : "postgresql") {}
+      metrics_(options_.database.empty() ? "sqlite" : "postgresql"),
+      page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()) {}
 
 Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (!crypto_ready()) return make_error(ErrorDomain::crypto, ErrorCode::internal, "libsodium cannot start");

@@ -26,6 +26,7 @@
 #include "hub/metrics.h"
 #include "hub/server_clock.h"
 #include "hub/tokens.h"
+#include "hub/work_gate.h"
 #include "storage/data_dir_lock.h"
 #include "storage/sql_pool.h"
 
@@ -38,6 +39,8 @@ struct HubOptions {
   std::int64_t access_ttl_s = 900;           // access token lifetime
   std::size_t connections = 64;              // database connections kept open for reuse; as many
                                              // as HTTP worker threads, or busy threads reopen them
+  std::size_t concurrent_pulls = 0;          // changes pages built at once; 0 = one per CPU core
+                                             // (hub/work_gate.h)
   unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
   std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
   const Clock* clock = nullptr;              // nullptr = the system clock; not owned, must outlive the Hub
@@ -59,6 +62,8 @@ class Hub {
   Metrics& metrics() { return metrics_; }
   // Where pushes share their write transaction (hub/group_commit.h).
   GroupCommit& group_commit() { return group_commit_; }
+  // Where changes pages wait for a turn to be built (hub/work_gate.h).
+  WorkGate& page_gate() { return page_gate_; }
   // A random id made at first start; a restored or replaced database gets a new one.
   const std::string& epoch() const { return epoch_; }
   const std::string& backend_name() const { return pool_->backend_name(); }
@@ -78,6 +83,7 @@ class Hub {
   std::unique_ptr<TokenSigner> tokens_;
   Metrics metrics_;
   GroupCommit group_commit_;
+  WorkGate page_gate_;
   std::string epoch_;
   std::string decoy_hash_;
 };
