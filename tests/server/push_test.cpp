@@ -2,6 +2,7 @@
 // both values; audit events and purge reports are stored once.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <sstream>
 
 #include "server_fixture.h"
@@ -240,4 +241,34 @@ TEST_CASE("a change whose clock names another device is refused") {
   CHECK(r.json["results"][0]["outcome"] == "rejected");
   CHECK(r.json["results"][0]["reason"].get<std::string>().find("clock") != std::string::npos);
   CHECK(t.record("visits", "v1")["fields"]["purpose"] == "statutory visit");
+}
+
+TEST_CASE("a push of 234 operations stores every result once, however the results are grouped") {
+  // 234 = two statements of 100 results, three of 10, four of 1.
+  OneCase t;
+  TestDevice d(t.s, "sam");
+  json ops = json::array();
+  for (int i = 0; i < 233; ++i)
+    ops.push_back(d.op("case_note", "n" + std::to_string(i), "create",
+                       note_fields("c1", "sam", "Note " + std::to_string(i) + ".")));
+  ops.push_back(d.op("case_note", "n-not-mine", "create", note_fields("c1", "priya", "Not mine to write.")));
+  auto first = d.push(ops);
+  REQUIRE(first.status == 200);
+  REQUIRE(first.json["results"].size() == 234);
+  std::set<std::int64_t> seqs, revs;
+  for (std::size_t i = 0; i < 233; ++i) {
+    CHECK(first.json["results"][i]["outcome"] == "applied");
+    seqs.insert(first.json["results"][i]["seq"].get<std::int64_t>());
+    revs.insert(first.json["results"][i]["rev"].get<std::int64_t>());
+  }
+  CHECK(seqs.size() == 233);
+  CHECK(revs.size() == 233);
+  CHECK(first.json["results"][233]["outcome"] == "rejected");
+
+  // Sent again (a lost answer): every result as it was, each one read back from the
+  // hub, nothing applied twice.
+  auto again = d.push(ops);
+  REQUIRE(again.status == 200);
+  CHECK(again.json["results"] == first.json["results"]);
+  CHECK(exported(t.s, "case_note").size() == 233);
 }

@@ -91,6 +91,31 @@ TEST_CASE("a worker cannot write into another worker's case through push") {
   CHECK(t.s.call("GET", "/v1/office/visits/v-x", "", t.s.office_token()).status == 404);
 }
 
+TEST_CASE("in one push, each operation is judged by its own case: the worker's applied, another's refused") {
+  // A push remembers what it read about the worker's cases; every answer must stay
+  // with its own case.
+  TwoWorkers t;
+  TestDevice sam(t.s, "sam");
+  json ops = json::array();
+  for (int i = 0; i < 6; ++i) {
+    const std::string c = i % 2 == 0 ? "c1" : "c2";
+    ops.push_back(sam.op("case_note", "n" + std::to_string(i), "create", note(c, "sam")));
+  }
+  ops.push_back(sam.op("person", "p1", "update", {{"phone", "01632 960001"}}, 1));
+  ops.push_back(sam.op("person", "p2", "update", {{"phone", "000"}}, 1));
+  auto r = sam.push(ops);
+  REQUIRE(r.status == 200);
+  REQUIRE(r.json["results"].size() == 8);
+  for (int i = 0; i < 6; ++i) {
+    INFO(r.json["results"][i].dump());
+    CHECK(r.json["results"][i]["outcome"] == (i % 2 == 0 ? "applied" : "rejected"));
+  }
+  CHECK(r.json["results"][6]["outcome"] != "rejected");
+  CHECK(r.json["results"][7]["outcome"] == "rejected");
+  CHECK(t.s.office("GET", "/v1/office/people/p1")["record"]["fields"]["phone"] == "01632 960001");
+  CHECK(t.s.office("GET", "/v1/office/people/p2")["record"]["fields"]["phone"].is_null());
+}
+
 TEST_CASE("a worker's changes feed holds nothing of another worker's case") {
   TwoWorkers t;
   TestDevice sam(t.s, "sam"), priya(t.s, "priya");

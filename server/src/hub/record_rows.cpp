@@ -90,18 +90,21 @@ Result<std::optional<StoredRecord>> load_record(SqlBackend& db, const std::strin
   return std::optional<StoredRecord>(std::move(*s));
 }
 
-Status save_record(SqlBackend& db, const protocol::ServerRecord& state, const ScopeColumns& scope) {
+Status save_record(SqlBackend& db, const protocol::ServerRecord& state, const ScopeColumns& scope,
+                   bool known_new) {
   const Record& r = state.record;
   const std::string fields = fields_to_json(r.fields);
   const std::string stamps = stamps_to_text(state);
   const std::int64_t deleted = r.deleted ? 1 : 0, closed = scope.closed ? 1 : 0;
-  auto up = db.exec(
-      "UPDATE record SET rev = ?, hlc = ?, deleted = ?, fields = ?, stamps = ?, case_id = ?, person_id = ?,"
-      " worker = ?, closed = ?, author = ?, blob_sha256 = ? WHERE type = ? AND id = ?",
-      {r.rev, r.hlc, deleted, fields, stamps, text_or_null(scope.case_id), text_or_null(scope.person_id),
-       text_or_null(scope.worker), closed, text_or_null(scope.author), text_or_null(scope.blob_sha256), r.type, r.id});
-  if (!up) return up.error();
-  if (*up > 0) return {};
+  if (!known_new) {
+    auto up = db.exec(
+        "UPDATE record SET rev = ?, hlc = ?, deleted = ?, fields = ?, stamps = ?, case_id = ?, person_id = ?,"
+        " worker = ?, closed = ?, author = ?, blob_sha256 = ? WHERE type = ? AND id = ?",
+        {r.rev, r.hlc, deleted, fields, stamps, text_or_null(scope.case_id), text_or_null(scope.person_id),
+         text_or_null(scope.worker), closed, text_or_null(scope.author), text_or_null(scope.blob_sha256), r.type, r.id});
+    if (!up) return up.error();
+    if (*up > 0) return {};
+  }
   auto ins = db.exec(
       "INSERT INTO record (type, id, rev, hlc, deleted, fields, stamps, case_id, person_id, worker, closed, author,"
       " blob_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -115,6 +118,12 @@ Result<std::int64_t> next_seq(SqlBackend& db) {
   // Outside a write transaction two instances could commit numbers out of order.
   if (!db.in_transaction())
     return make_error(ErrorDomain::store, ErrorCode::internal, "a sequence number outside a write transaction");
+  if (db.has_returning()) {
+    auto rows = db.query("UPDATE counter SET value = value + 1 WHERE name = 'seq' RETURNING value");
+    if (!rows) return rows.error();
+    if (rows->empty()) return make_error(ErrorDomain::store, ErrorCode::corrupt, "the sequence counter is missing");
+    return rows->front().integer(0);
+  }
   auto up = db.exec("UPDATE counter SET value = value + 1 WHERE name = 'seq'");
   if (!up) return up.error();
   return current_seq(db);

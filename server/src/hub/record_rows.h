@@ -28,8 +28,10 @@ Result<StoredRecord> row_to_stored(const SqlRow& row, bool with_stamps = true);
 
 Result<std::optional<StoredRecord>> load_record(SqlBackend& db, const std::string& type, const std::string& id);
 // Writes the state (update, else insert) with its scope columns. The caller has set
-// state.record.rev to a sequence number from next_seq().
-Status save_record(SqlBackend& db, const protocol::ServerRecord& state, const ScopeColumns& scope);
+// state.record.rev to a sequence number from next_seq(). known_new: the caller read in
+// this write transaction that no row exists, so it is inserted without trying an update.
+Status save_record(SqlBackend& db, const protocol::ServerRecord& state, const ScopeColumns& scope,
+                   bool known_new = false);
 
 // The next global sequence number. Must run inside a write transaction (else
 // store/internal): write transactions run one at a time on every engine (SQLite's

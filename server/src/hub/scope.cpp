@@ -54,26 +54,38 @@ Result<ScopeColumns> derive_scope(SqlBackend& db, const Record& r) {
   return s;
 }
 
-Result<bool> case_in_scope(SqlBackend& db, const std::string& worker, const std::string& case_id) {
-  if (worker.empty() || case_id.empty()) return false;
-  auto rows = db.query("SELECT 1 FROM record WHERE type = 'case' AND id = ? AND worker = ? AND closed = 0",
-                       {case_id, worker});
+namespace {
+
+// The answer remembered in known, else the query's (then remembered).
+Result<bool> answer(SqlBackend& db, std::map<std::string, bool>* known, const std::string& id, const char* sql,
+                    const std::string& worker) {
+  if (known)
+    if (auto it = known->find(id); it != known->end()) return it->second;
+  auto rows = db.query(sql, {id, worker});
   if (!rows) return rows.error();
+  if (known) (*known)[id] = !rows->empty();
   return !rows->empty();
 }
 
-Result<bool> in_scope(SqlBackend& db, const std::string& worker, const ScopeColumns& c) {
+}  // namespace
+
+Result<bool> case_in_scope(SqlBackend& db, const std::string& worker, const std::string& case_id,
+                           ScopeAnswers* answers) {
+  if (worker.empty() || case_id.empty()) return false;
+  return answer(db, answers ? &answers->cases : nullptr, case_id,
+                "SELECT 1 FROM record WHERE type = 'case' AND id = ? AND worker = ? AND closed = 0", worker);
+}
+
+Result<bool> in_scope(SqlBackend& db, const std::string& worker, const ScopeColumns& c, ScopeAnswers* answers) {
   if (worker.empty()) return false;
   // A record on a case goes where the case goes (a report filed on a case leaves the
   // worker with the case); the worker's own reports with no case stay theirs.
-  if (!c.case_id.empty()) return case_in_scope(db, worker, c.case_id);
+  if (!c.case_id.empty()) return case_in_scope(db, worker, c.case_id, answers);
   if (!c.author.empty() && c.author == worker) return true;
-  if (!c.person_id.empty()) {
-    auto rows = db.query("SELECT 1 FROM record WHERE type = 'case' AND person_id = ? AND worker = ? AND closed = 0",
-                         {c.person_id, worker});
-    if (!rows) return rows.error();
-    return !rows->empty();
-  }
+  if (!c.person_id.empty())
+    return answer(db, answers ? &answers->people : nullptr, c.person_id,
+                  "SELECT 1 FROM record WHERE type = 'case' AND person_id = ? AND worker = ? AND closed = 0 LIMIT 1",
+                  worker);
   return false;
 }
 

@@ -12,6 +12,7 @@
 // Stateless: thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "doorstep/core/record.h"
@@ -38,10 +39,25 @@ Result<ScopeColumns> derive_scope(SqlBackend& db, const Record& record);
 const char* scope_condition();
 SqlParams scope_params(const std::string& worker);
 
-// True when columns describe a record in worker's scope.
-Result<bool> in_scope(SqlBackend& db, const std::string& worker, const ScopeColumns& columns);
+// Answers already read for one worker inside one write transaction: a push asks
+// about the same case for each of its operations. The transaction holds the writer
+// lock, so only its own writes can change an answer: forget() after saving a case.
+struct ScopeAnswers {
+  std::map<std::string, bool> cases;   // case id -> allocated to the worker and open
+  std::map<std::string, bool> people;  // person id -> one of the worker's open cases is theirs
+  void forget() {
+    cases.clear();
+    people.clear();
+  }
+};
+
+// True when columns describe a record in worker's scope. answers: remembered and
+// reused, or nullptr to read every time.
+Result<bool> in_scope(SqlBackend& db, const std::string& worker, const ScopeColumns& columns,
+                      ScopeAnswers* answers = nullptr);
 // True when the case is allocated to worker and not closed.
-Result<bool> case_in_scope(SqlBackend& db, const std::string& worker, const std::string& case_id);
+Result<bool> case_in_scope(SqlBackend& db, const std::string& worker, const std::string& case_id,
+                           ScopeAnswers* answers = nullptr);
 
 // Record types whose identity field must name the worker who creates them
 // (a worker cannot write a note or report in someone else's name): field name or "".

@@ -49,6 +49,7 @@ class PostgresBackend final : public SqlBackend {
 
   std::string_view name() const override { return "postgresql"; }
   std::string_view bytes_type() const override { return "BYTEA"; }
+  bool has_returning() const override { return true; }
   Status begin(TxMode mode) override;
   Status commit() override;
   void rollback() override;

@@ -61,6 +61,9 @@ class SqlBackend {
   virtual std::string_view name() const = 0;
   // The engine's column type for BYTES in migrations.
   virtual std::string_view bytes_type() const = 0;
+  // Whether UPDATE ... RETURNING works (PostgreSQL; not SQLite 3.15): one round trip
+  // instead of two where a network lies between hub and database.
+  virtual bool has_returning() const { return false; }
 
   // Transactions do not nest. rollback() never fails and is a no-op outside one.
   virtual Status begin(TxMode mode) = 0;
