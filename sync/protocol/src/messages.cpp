@@ -129,7 +129,9 @@ Result<Record> record_from_json(const json& j) {
 }
 
 json to_json(const EnrolRequest& m) {
-  return {{"username", m.username}, {"password", m.password}, {"device_id", m.device_id}, {"device_name", m.device_name}};
+  json j = {{"username", m.username}, {"password", m.password}, {"device_id", m.device_id}, {"device_name", m.device_name}};
+  if (!m.new_password.empty()) j["new_password"] = m.new_password;
+  return j;
 }
 json to_json(const EnrolResponse& m) {
   return {{"device_id", m.device_id},         {"worker", m.worker},
@@ -139,7 +141,10 @@ json to_json(const EnrolResponse& m) {
 }
 json to_json(const TokenRequest& m) { return {{"device_id", m.device_id}, {"refresh_token", m.refresh_token}}; }
 json to_json(const TokenResponse& m) {
-  return {{"access_token", m.access_token}, {"access_expires_in", m.access_expires_in}, {"server_hlc", m.server_hlc}};
+  json j = {{"access_token", m.access_token}, {"access_expires_in", m.access_expires_in}, {"server_hlc", m.server_hlc}};
+  if (!m.refresh_token.empty()) j["refresh_token"] = m.refresh_token;
+  if (m.retire) j["retire"] = true;
+  return j;
 }
 json to_json(const Operation& m) {
   return {{"seq", m.seq},           {"op_id", m.op_id},   {"record_type", m.record_type}, {"record_id", m.record_id},
@@ -161,7 +166,9 @@ json to_json(const OperationResult& m) {
 json to_json(const PushResponse& m) {
   json res = json::array();
   for (const auto& r : m.results) res.push_back(to_json(r));
-  return {{"results", res}, {"audit_accepted", m.audit_accepted}, {"server_hlc", m.server_hlc}};
+  json j = {{"results", res}, {"audit_accepted", m.audit_accepted}, {"server_hlc", m.server_hlc}};
+  if (m.retire) j["retire"] = true;
+  return j;
 }
 json to_json(const ChangeEntry& m) {
   if (m.record) {
@@ -180,6 +187,7 @@ json to_json(const ChangesResponse& m) {
 json to_json(const ErrorBody& m) {
   json j = {{"error", m.code}, {"message", m.message}};
   if (m.wipe) j["wipe"] = true;
+  if (m.retire) j["retire"] = true;
   if (!m.epoch.empty()) {
     j["epoch"] = m.epoch;
     j["epoch_base"] = m.epoch_base;
@@ -194,7 +202,9 @@ Result<EnrolRequest> parse_enrol_request(const json& j) {
   TAKE(p, str(j, "password", true, 1024));
   TAKE(d, str(j, "device_id", true, 64));
   TAKE(n, str(j, "device_name", false, 200));
+  TAKE(np, str(j, "new_password", false, 1024));
   if (!is_record_id(d)) return bad("bad device_id");
+  m.new_password = np;
   m.username = u;
   m.password = p;
   m.device_id = d;
@@ -236,7 +246,9 @@ Result<TokenResponse> parse_token_response(const json& j) {
   TAKE(a, str(j, "access_token"));
   TAKE(ex, integer(j, "access_expires_in"));
   TAKE(h, str(j, "server_hlc"));
-  return TokenResponse{a, ex, h};
+  TAKE(rt, str(j, "refresh_token", false, 512));
+  TAKE(retire, boolean(j, "retire"));
+  return TokenResponse{a, ex, h, rt, retire};
 }
 
 Result<Operation> parse_operation(const json& j) {
@@ -324,8 +336,10 @@ Result<PushResponse> parse_push_response(const json& j) {
   }
   TAKE(acc, integer(j, "audit_accepted", false));
   TAKE(h, str(j, "server_hlc"));
+  TAKE(retire, boolean(j, "retire"));
   m.audit_accepted = acc;
   m.server_hlc = h;
+  m.retire = retire;
   return m;
 }
 
@@ -383,7 +397,8 @@ Result<ErrorBody> parse_error_body(const json& j) {
   TAKE(wipe, boolean(j, "wipe"));
   TAKE(epoch, str(j, "epoch", false, 128));
   TAKE(base, integer(j, "epoch_base", false));
-  return ErrorBody{code, msg, wipe, epoch, base < 0 ? 0 : base};
+  TAKE(retire, boolean(j, "retire"));
+  return ErrorBody{code, msg, wipe, epoch, base < 0 ? 0 : base, retire};
 }
 
 }  // namespace doorstep::protocol

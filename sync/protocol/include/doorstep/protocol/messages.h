@@ -30,6 +30,9 @@ struct EnrolRequest {
   std::string password;
   std::string device_id;    // minted by the device (its store's device id)
   std::string device_name;  // shown to the office, e.g. "Sam's tablet"
+  // Set only when the hub answered 403 "password_change_required" (a password the
+  // office reset): the worker's new password, checked by the hub's password rules.
+  std::string new_password{};
 };
 
 struct EnrolResponse {
@@ -52,6 +55,12 @@ struct TokenResponse {
   std::string access_token;
   std::int64_t access_expires_in = 0;
   std::string server_hlc;
+  // Refresh credentials rotate on every use: the one to send next time (the one just
+  // sent no longer works). Empty from a hub that does not rotate them.
+  std::string refresh_token{};
+  // The office retired this device: push everything it holds, erase the store, then
+  // send the receipt (POST /v1/devices/wiped).
+  bool retire = false;
 };
 
 // One outbox operation. fields holds the changed fields as the outbox wrote them:
@@ -92,6 +101,7 @@ struct PushResponse {
   std::vector<OperationResult> results;  // one per operation, same order
   std::int64_t audit_accepted = 0;
   std::string server_hlc;
+  bool retire = false;  // as TokenResponse::retire
 };
 
 // One entry of the changes feed: a whole record state, or the revocation of a case
@@ -127,6 +137,7 @@ struct ErrorBody {
   bool wipe = false;
   std::string epoch{};           // "restored": the server's current epoch
   std::int64_t epoch_base = 0;   // "restored": where that epoch's history began
+  bool retire = false;           // "retired": push what is unsent, then erase (wipe is set too)
 };
 
 // Records on the wire: {"type", "id", "rev", "hlc", "deleted", "fields": {...}};
