@@ -32,6 +32,9 @@ const char* to_string(ErrorCode c) {
     case ErrorCode::too_large: return "too_large";
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::unauthorised: return "unauthorised";
+    case ErrorCode::account_disabled: return "account_disabled";
+    case ErrorCode::password_change_required: return "password_change_required";
+    case ErrorCode::too_many_attempts: return "too_many_attempts";
   }
   return "unknown";
 }

@@ -67,6 +67,9 @@ void send_error(httplib::Response& res, const Error& e) {
     case ErrorCode::invalid_argument: return send_error(res, 400, "invalid_argument", e.message);
     case ErrorCode::unauthorised: return send_error(res, 401, "unauthorised", e.message);
     case ErrorCode::invalid_transition: return send_error(res, 403, "forbidden", e.message);
+    case ErrorCode::account_disabled: return send_error(res, 403, "account_disabled", e.message);
+    case ErrorCode::password_change_required: return send_error(res, 403, "password_change_required", e.message);
+    case ErrorCode::too_many_attempts: return send_error(res, 429, "too_many_attempts", e.message);
     case ErrorCode::not_found: return send_error(res, 404, "not_found", e.message);
     case ErrorCode::already_exists: return send_error(res, 409, "already_exists", e.message);
     case ErrorCode::conflict: return send_error(res, 409, "conflict", e.message);

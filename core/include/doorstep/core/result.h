@@ -30,6 +30,9 @@ enum class ErrorCode {
   too_large,             // input over a documented limit
   unavailable,           // a peer or service could not be reached
   unauthorised,          // credentials missing, expired or refused
+  account_disabled,      // the account was disabled by the office; sign-in and enrolment are refused
+  password_change_required,  // the password was reset by the office: set a new one before going on
+  too_many_attempts,     // too many failed sign-ins; refused without checking (message says when to retry)
 };
 
 const char* to_string(ErrorDomain d);
