@@ -52,9 +52,12 @@ BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path
     if (database.empty())
       ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
               static_cast<char*>(nullptr));
-    else
+    else {
+      // Instances of one hub share one token key file: beside their data directories.
+      const std::string keys = (data.parent_path() / "token.keys").string();
       ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
-              "--database", database.c_str(), static_cast<char*>(nullptr));
+              "--database", database.c_str(), "--token-key-file", keys.c_str(), static_cast<char*>(nullptr));
+    }
     ::_exit(127);
   }
   ::close(out[1]);

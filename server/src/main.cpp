@@ -4,6 +4,7 @@
 //   doorstep-server --data DIR backup FILE      (SQLite: a consistent copy, then exit)
 //   doorstep-server --data DIR restore FILE     (SQLite: the copy back, a new epoch, then exit)
 //   doorstep-server --data DIR [--database URL] new-epoch   (after pg_restore)
+//   doorstep-server --data DIR [--token-key-file F] rotate-token-key [--retire-old]
 // Creates and wires the Hub and the HTTP server; prints one line
 // "doorstep-server listening on http(s)://HOST:PORT" once ready; SIGTERM or SIGINT
 // stop it cleanly. Secrets come only from the environment (DOORSTEP_OFFICE_PASSWORD,
@@ -28,6 +29,7 @@
 #include "hub/forms.h"
 #include "hub/hub.h"
 #include "hub/restore.h"
+#include "hub/token_keys.h"
 #include "storage/sqlite_backup.h"
 
 namespace {
@@ -83,6 +85,18 @@ int main(int argc, char** argv) {
                  "changes pages built at once; more wait their turn in order (0: one per CPU core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
+  std::string token_key_file, deny_list;
+  app.add_option("--token-key-file", token_key_file,
+                 "the keys that sign access tokens (default: DATA/token.keys; instances of one hub share one file)");
+  app.add_option("--password-deny-list", deny_list,
+                 "common passwords to refuse, one a line (default: the list shipped in share/doorstep/)");
+  std::int64_t session_idle = 1800, session_max = 43200;
+  app.add_option("--session-idle", session_idle, "seconds of inactivity that end an office session")
+      ->capture_default_str()
+      ->check(CLI::Range(60, 86400));
+  app.add_option("--session-max", session_max, "seconds after which any office session ends")
+      ->capture_default_str()
+      ->check(CLI::Range(60, 7 * 86400));
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
@@ -94,7 +108,27 @@ int main(int argc, char** argv) {
   restore->add_option("FILE", restore_file, "a file written by 'backup'; readable with <data>/server.key")->required();
   auto* epoch_cmd = app.add_subcommand("new-epoch", "start a new epoch on the hub database and exit: after pg_restore "
                                                     "(stop every instance first), or any replacement of the database");
+  bool retire_old = false;
+  auto* rotate = app.add_subcommand("rotate-token-key",
+                                    "add a new token signing key to the key file and exit (tokens of the old keys "
+                                    "still verify); --retire-old keeps only the newest");
+  rotate->add_flag("--retire-old", retire_old,
+                   "remove every key but the newest (run it once the old tokens have expired: --session-max)");
   CLI11_PARSE(app, argc, argv);
+
+  if (*rotate) {
+    ::umask(077);
+    const std::filesystem::path file =
+        token_key_file.empty() ? std::filesystem::path(data) / "token.keys" : std::filesystem::path(token_key_file);
+    std::error_code ec;
+    if (token_key_file.empty()) std::filesystem::create_directories(data, ec);
+    auto id = rotate_token_keys(file, retire_old);
+    if (!id) return fail("rotate-token-key: " + id.error().message);
+    std::printf(retire_old ? "token keys: only %s is left in %s\n" : "token keys: %s signs from now on (%s); "
+                                                                     "running instances pick it up within 10 s\n",
+                id->c_str(), file.c_str());
+    return 0;
+  }
 
   if (*backup) {
     ::umask(077);
@@ -151,6 +185,10 @@ int main(int argc, char** argv) {
   options.data_dir = data;
   options.database = database;
   options.access_ttl_s = access_ttl;
+  options.session_idle_s = session_idle;
+  options.session_max_s = session_max;
+  options.token_key_file = token_key_file;
+  options.password_deny_list = deny_list;
   options.connections = static_cast<std::size_t>(threads);
   options.concurrent_pulls = static_cast<std::size_t>(concurrent_pulls);
   auto hub = Hub::open(options);
@@ -158,7 +196,8 @@ int main(int argc, char** argv) {
 
   auto office = ensure_office_account(**hub, env("DOORSTEP_OFFICE_PASSWORD"));
   if (!office) return fail(office.error().message);
-  if (*office) std::printf("office account created: user \"office\", password %s (shown once)\n", (*office)->c_str());
+  if (*office)
+    std::printf("office account created: user \"office\" (admin), password %s (shown once)\n", (*office)->c_str());
 
   if (demo) {
     auto seeded = seed_demo(**hub, env("DOORSTEP_DEMO_PASSWORD"));
@@ -169,11 +208,17 @@ int main(int argc, char** argv) {
       std::printf("demo council seeded: %d people, %d cases, %d visits, %d notes, %d tasks, %d reports\n",
                   seeded->people, seeded->cases, seeded->visits, seeded->notes, seeded->tasks, seeded->reports);
       for (const auto& w : seeded->workers) {
+        std::string what = w.role == "worker" ? w.team : w.role;
+        if (w.role != "worker" && !w.teams.empty()) {
+          what += ":";
+          for (const auto& t : w.teams) what += " " + t;
+        }
+        const char* kind = w.role == "worker" ? "demo worker" : "demo office";
         if (seeded->generated_passwords)
-          std::printf("demo worker: %s (%s), password %s (shown once)\n", w.username.c_str(), w.team.c_str(),
+          std::printf("%s: %s (%s), password %s (shown once)\n", kind, w.username.c_str(), what.c_str(),
                       w.password.c_str());
         else
-          std::printf("demo worker: %s (%s)\n", w.username.c_str(), w.team.c_str());
+          std::printf("%s: %s (%s)\n", kind, w.username.c_str(), what.c_str());
       }
     }
     // The demo forms (share/forms), so demo workers have forms to fill in; already

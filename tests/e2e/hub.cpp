@@ -58,7 +58,13 @@ void Hub::start() {
       args.insert(args.end(), {"--tls-cert", options_.tls_cert, "--tls-key", options_.tls_key});
     }
     if (!options_.access_ttl.empty()) args.insert(args.end(), {"--access-ttl", options_.access_ttl});
-    if (!options_.database.empty()) args.insert(args.end(), {"--database", options_.database});
+    if (!options_.database.empty()) {
+      // Instances on one database are one hub: they share one token key file (one per
+      // test process, so every instance this test starts signs and verifies alike).
+      const std::string keys =
+          (std::filesystem::temp_directory_path() / ("doorstep-e2e-" + std::to_string(::getppid()) + ".keys")).string();
+      args.insert(args.end(), {"--database", options_.database, "--token-key-file", keys});
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

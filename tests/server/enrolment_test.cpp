@@ -111,25 +111,39 @@ TEST_CASE("forged, altered and missing tokens are refused") {
   s.add_worker("priya");
   TestDevice sam(s, "sam");
   TestDevice priya(s, "priya");
-  const std::string good = sam.access_token;
+  const std::string good = sam.access_token;  // "<key id>.<payload>.<mac>"
   const auto dot = good.find('.');
-  REQUIRE(dot != std::string::npos);
+  const auto dot2 = good.find('.', dot + 1);
+  REQUIRE(dot2 != std::string::npos);
+  const std::string kid = good.substr(0, dot);
 
   // Claims rewritten to another worker, keeping sam's signature.
   std::string payload;
-  REQUIRE(from_base64url(good.substr(0, dot), payload));
+  REQUIRE(from_base64url(good.substr(dot + 1, dot2 - dot - 1), payload));
   auto claims = json::parse(payload);
   claims["u"] = "priya";
   claims["d"] = priya.device_id;
-  const std::string altered = base64url(claims.dump()) + good.substr(dot);
-  // A token signed with a key the server does not have.
-  doorstep::SecureKey other = doorstep::SecureKey::random();
-  TokenSigner forger(std::move(other));
-  const std::string forged = forger.issue({priya.device_id, "priya", "worker", INT64_MAX / 2});
-  const std::string office_forged = forger.issue({"", "office", "office", INT64_MAX / 2});
+  const std::string altered = kid + "." + base64url(claims.dump()) + good.substr(dot2);
+  // A token signed with a key the server does not have, under the id of the one it has.
+  std::vector<TokenKey> keys;
+  keys.push_back(TokenKey{kid, doorstep::SecureKey::random()});
+  TokenSigner forger(std::move(keys), "");
+  AccessClaims as_priya;
+  as_priya.device_id = priya.device_id;
+  as_priya.user = "priya";
+  as_priya.role = "worker";
+  as_priya.token_gen = 1;
+  as_priya.expires_ms = INT64_MAX / 2;
+  const std::string forged = forger.issue(as_priya);
+  AccessClaims as_office;
+  as_office.user = "office";
+  as_office.role = "admin";
+  as_office.session_id = "made-up";
+  as_office.expires_ms = INT64_MAX / 2;
+  const std::string office_forged = forger.issue(as_office);
 
-  for (const std::string& bad : {altered, forged, good.substr(0, dot), good + "x", std::string("not-a-token"),
-                                 std::string("a.b.c")}) {
+  for (const std::string& bad : {altered, forged, good.substr(0, dot2), good + "x", std::string("not-a-token"),
+                                 std::string("a.b.c"), good.substr(dot + 1)}) {
     auto r = s.call("GET", "/v1/sync/changes", "", bad);
     CHECK(r.status == 401);
     CHECK(r.error_code() == "unauthorised");
@@ -144,7 +158,7 @@ TEST_CASE("office login: office accounts get a token, workers 403, wrong passwor
   s.add_worker("sam");
   auto ok = s.call_json("POST", "/v1/office/login", {{"username", "office"}, {"password", kOfficePassword}});
   REQUIRE(ok.status == 200);
-  CHECK(ok.json["access_expires_in"] == 900);
+  CHECK(ok.json["access_expires_in"] == 43200);  // the session's longest life (12 h)
   CHECK(s.call_json("POST", "/v1/office/login", {{"username", "sam"}, {"password", kWorkerPassword}}).status == 403);
   CHECK(s.call_json("POST", "/v1/office/login", {{"username", "office"}, {"password", "wrong-password"}}).status ==
         401);

@@ -170,6 +170,7 @@ TEST_CASE("hubs opened at once on one database share its epoch and token secret"
       HubOptions o;
       o.data_dir = dir / ("instance-" + std::to_string(i));
       o.database = pg.url();
+      o.token_key_file = dir / "token.keys";  // one hub's instances share one key file
       o.password_opslimit = 1;
       o.password_memlimit = 8192;
       hubs[i] = Hub::open(o);
@@ -181,8 +182,12 @@ TEST_CASE("hubs opened at once on one database share its epoch and token secret"
     CHECK((*h)->backend_name() == "postgresql");
     CHECK((*h)->epoch() == (*hubs[0])->epoch());
   }
-  // A token one instance signs, every other accepts.
-  AccessClaims claims{"device-1", "sam", "worker", (*hubs[0])->clock().now_ms() + 60'000};
+  // A token one instance signs, every other accepts (the key file was made once).
+  AccessClaims claims;
+  claims.device_id = "device-1";
+  claims.user = "sam";
+  claims.role = "worker";
+  claims.expires_ms = (*hubs[0])->clock().now_ms() + 60'000;
   const std::string token = (*hubs[0])->tokens().issue(claims);
   for (auto& h : hubs) {
     auto v = (*h)->tokens().verify(token, (*h)->clock().now_ms());
@@ -192,4 +197,5 @@ TEST_CASE("hubs opened at once on one database share its epoch and token secret"
   // The data directories hold no database and no key: all of it is in PostgreSQL.
   CHECK_FALSE(std::filesystem::exists(dir / "instance-0" / "hub.db"));
   CHECK_FALSE(std::filesystem::exists(dir / "instance-0" / "server.key"));
+  CHECK_FALSE(std::filesystem::exists(dir / "instance-0" / "token.keys"));
 }

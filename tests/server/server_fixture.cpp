@@ -18,6 +18,7 @@ TestServer::TestServer(ServerOptions options) {
   HubOptions o = test_hub_options(dir_.path() / "data", &pg_);
   o.access_ttl_s = options.access_ttl_s;
   o.concurrent_pulls = options.concurrent_pulls;
+  o.clock = options.clock;
   auto hub = Hub::open(o);
   INFO((hub.ok() ? std::string() : hub.error().describe()));
   REQUIRE(hub.ok());
@@ -99,6 +100,21 @@ json TestServer::office(const std::string& method, const std::string& path, cons
 void TestServer::add_worker(const std::string& name, const std::string& team) {
   office("POST", "/v1/office/accounts",
          {{"username", name}, {"password", kWorkerPassword}, {"team", team}, {"role", "worker"}});
+}
+
+std::string TestServer::add_office(const std::string& name, const std::string& role,
+                                   const std::vector<std::string>& teams) {
+  json body = {{"username", name}, {"password", kOfficePassword}, {"role", role}};
+  if (!teams.empty()) body["teams"] = teams;
+  office("POST", "/v1/office/accounts", body);
+  return sign_in(name);
+}
+
+std::string TestServer::sign_in(const std::string& name, const std::string& password) {
+  auto r = call_json("POST", "/v1/office/login", {{"username", name}, {"password", password}});
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  return r.json["access_token"].get<std::string>();
 }
 
 void TestServer::add_person(const std::string& id, const std::string& name) {

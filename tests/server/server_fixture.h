@@ -7,6 +7,7 @@
 // (pg_test_database.h). The same tests run on both.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "doorstep/core/clock.h"
 #include "http/http_server.h"
 #include "hub/hub.h"
 #include "pg_test_database.h"
@@ -35,10 +37,23 @@ struct Reply {
   std::string error_code() const { return json.is_object() ? json.value("error", std::string()) : std::string(); }
 };
 
+// A clock tests move by hand, safe to read from the server's threads while the test
+// moves it.
+class TestClock final : public Clock {
+ public:
+  explicit TestClock(std::int64_t start_ms = 1'800'000'000'000) : now_(start_ms) {}
+  std::int64_t now_ms() const override { return now_.load(); }
+  void advance(std::int64_t ms) { now_ += ms; }
+
+ private:
+  std::atomic<std::int64_t> now_;
+};
+
 struct ServerOptions {
   std::int64_t access_ttl_s = 900;
   bool demo = false;
   std::size_t concurrent_pulls = 0;  // HubOptions::concurrent_pulls
+  const Clock* clock = nullptr;      // HubOptions::clock (a ManualClock moves time for tests)
 };
 
 class TestServer {
@@ -66,6 +81,11 @@ class TestServer {
   nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
                         int expect = 200);
   void add_worker(const std::string& name, const std::string& team = "children-south");
+  // An office account of a role (and teams), with kOfficePassword; returns its token.
+  std::string add_office(const std::string& name, const std::string& role,
+                         const std::vector<std::string>& teams = {});
+  // Signs in (REQUIREs 200) and returns the access token.
+  std::string sign_in(const std::string& name, const std::string& password = kOfficePassword);
   void add_person(const std::string& id, const std::string& name);
   void add_case(const std::string& person_id, const std::string& case_id, const std::string& worker,
                 const std::string& kind = "children");

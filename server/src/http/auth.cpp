@@ -1,13 +1,14 @@
 #include "http/auth.h"
 
-#include "hub/devices.h"
+#include <algorithm>
+
 #include "http/json_io.h"
 
 namespace doorstep::server::http {
 
 namespace {
 
-std::optional<AccessClaims> authenticate(Hub& hub, const httplib::Request& req, httplib::Response& res) {
+std::optional<AccessClaims> token(Hub& hub, const httplib::Request& req, httplib::Response& res) {
   const std::string header = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
@@ -15,40 +16,102 @@ std::optional<AccessClaims> authenticate(Hub& hub, const httplib::Request& req, 
     return std::nullopt;
   }
   auto claims = hub.tokens().verify(std::string_view(header).substr(prefix.size()), hub.clock().now_ms());
-  if (!claims) {
+  if (!claims || claims->role == "refresh") {  // a refresh credential is not an access token
     send_error(res, 401, "unauthorised", "the access token is not valid or has expired");
-    return std::nullopt;
-  }
-  auto live = Devices(hub).check(*claims);
-  if (!live) {
-    send_error(res, live.error());
     return std::nullopt;
   }
   return *claims;
 }
 
+std::optional<DeviceCaller> device(Hub& hub, const AccessClaims& claims, httplib::Response& res, bool retiring_ok) {
+  auto standing = Devices(hub).check(claims);
+  if (!standing) {
+    send_error(res, standing.error());
+    return std::nullopt;
+  }
+  if (*standing == DeviceStanding::retiring && !retiring_ok) {
+    protocol::ErrorBody b{"retired",
+                          "the office retired this device: send what it holds, then erase it",
+                          true, "", 0, true};
+    send_json(res, 410, protocol::to_json(b));
+    return std::nullopt;
+  }
+  return DeviceCaller{claims, *standing};
+}
+
+std::optional<OfficeCaller> office(Hub& hub, const AccessClaims& claims, const httplib::Request& req,
+                                   httplib::Response& res, std::initializer_list<Role> roles, bool password_route) {
+  auto caller = OfficeSessions(hub).check(claims, req.remote_addr);
+  if (!caller) {
+    send_error(res, caller.error());
+    return std::nullopt;
+  }
+  if (caller->must_change_password && !password_route) {
+    send_error(res, 403, "password_change_required",
+               "the password was reset: set a new one first (POST /v1/office/password)");
+    return std::nullopt;
+  }
+  if (std::find(roles.begin(), roles.end(), caller->role) == roles.end()) {
+    send_error(res, 403, "forbidden", std::string("this is not open to the ") + role_name(caller->role) + " role");
+    return std::nullopt;
+  }
+  return *caller;
+}
+
 }  // namespace
 
-std::optional<AccessClaims> require_device(Hub& hub, const httplib::Request& req, httplib::Response& res) {
-  auto c = authenticate(hub, req, res);
-  if (c && c->role != "worker") {
+std::optional<DeviceCaller> require_device(Hub& hub, const httplib::Request& req, httplib::Response& res,
+                                           bool retiring_ok) {
+  auto c = token(hub, req, res);
+  if (!c) return std::nullopt;
+  if (c->device_id.empty()) {
+    send_error(res, 403, "forbidden", "this endpoint is for enrolled devices");
+    return std::nullopt;
+  }
+  return device(hub, *c, res, retiring_ok);  // a lost device gets 410 here first
+}
+
+std::optional<AccessClaims> require_wipe_receipt(Hub& hub, const httplib::Request& req, httplib::Response& res) {
+  auto c = token(hub, req, res);
+  if (!c) return std::nullopt;
+  if (c->device_id.empty()) {
     send_error(res, 403, "forbidden", "this endpoint is for enrolled devices");
     return std::nullopt;
   }
   return c;
 }
 
-std::optional<AccessClaims> require_office(Hub& hub, const httplib::Request& req, httplib::Response& res) {
-  auto c = authenticate(hub, req, res);
-  if (c && c->role != "office") {
-    send_error(res, 403, "forbidden", "this endpoint is for office staff");
+std::optional<OfficeCaller> require_office(Hub& hub, const httplib::Request& req, httplib::Response& res,
+                                           std::initializer_list<Role> roles, bool password_route) {
+  auto c = token(hub, req, res);
+  if (!c) return std::nullopt;
+  if (!c->device_id.empty()) {
+    // A lost device hears that it is lost wherever it knocks.
+    if (device(hub, *c, res, true)) send_error(res, 403, "forbidden", "this endpoint is for office staff");
     return std::nullopt;
   }
-  return c;
+  return office(hub, *c, req, res, roles, password_route);
 }
 
-std::optional<AccessClaims> require_any(Hub& hub, const httplib::Request& req, httplib::Response& res) {
-  return authenticate(hub, req, res);
+std::optional<AnyCaller> require_any(Hub& hub, const httplib::Request& req, httplib::Response& res,
+                                     std::initializer_list<Role> office_roles) {
+  auto c = token(hub, req, res);
+  if (!c) return std::nullopt;
+  AnyCaller out;
+  if (!c->device_id.empty()) {
+    auto d = device(hub, *c, res, false);
+    if (!d) return std::nullopt;
+    out.device = d->claims;
+  } else {
+    auto o = office(hub, *c, req, res, office_roles, false);
+    if (!o) return std::nullopt;
+    out.office = *o;
+  }
+  return out;
+}
+
+void send_outside_teams(httplib::Response& res) {
+  send_error(res, 403, "forbidden", "this record belongs to a team you do not manage");
 }
 
 }  // namespace doorstep::server::http

@@ -3,6 +3,7 @@
 #include "http/auth.h"
 #include "http/json_io.h"
 #include "http/routes.h"
+#include "hub/office_audit.h"
 #include "hub/blobs.h"
 
 namespace doorstep::server::http {
@@ -57,7 +58,7 @@ void add_blob_routes(Router& r, Hub& hub) {
   const std::string blob = std::string("/v1/blobs/") + kShaPattern;
 
   r.put(blob, "/v1/blobs/{sha256}", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto caller = require_device(hub, req, res);
+    auto caller = require_device(hub, req, res, true);  // a retiring device hands its photos over
     if (!caller) return;
     const std::string sha = req.matches[1];
     std::optional<std::int64_t> offset = req.has_param("offset") ? decimal(req.get_param_value("offset")) : 0;
@@ -79,7 +80,7 @@ void add_blob_routes(Router& r, Hub& hub) {
   });
 
   r.get(blob + "/status", "/v1/blobs/{sha256}/status", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto caller = require_any(hub, req, res);
+    auto caller = require_any(hub, req, res, {Role::admin, Role::manager});
     if (!caller) return;
     auto out = Blobs(hub).status(req.matches[1]);
     if (!out) return send_error(res, out.error());
@@ -87,13 +88,15 @@ void add_blob_routes(Router& r, Hub& hub) {
   });
 
   r.get(blob, "/v1/blobs/{sha256}", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto caller = require_any(hub, req, res);
+    auto caller = require_any(hub, req, res, {Role::admin, Role::manager});
     if (!caller) return;
     const std::string sha = req.matches[1];
     Blobs blobs(hub);
     // Out of scope and absent look the same: the caller learns nothing.
-    auto may = blobs.may_read(*caller, sha);
+    auto may = caller->device ? blobs.may_read(*caller->device, sha) : blobs.office_may_read(*caller->office, sha);
     if (!may) return send_error(res, may.error());
+    if (*may && caller->office)
+      if (auto a = audit_view(hub, *caller->office, "blob", sha); !a.ok()) return send_error(res, a.error());
     auto size = *may ? blobs.size(sha) : Result<std::optional<std::int64_t>>(std::optional<std::int64_t>());
     if (!size) return send_error(res, size.error());
     if (!*may || !*size) return send_error(res, 404, "not_found", "no such blob");

@@ -9,6 +9,8 @@
 #include "http/auth.h"
 #include "http/json_io.h"
 #include "http/routes.h"
+#include "hub/office_audit.h"
+#include "hub/office_scope.h"
 #include "hub/forms.h"
 #include "hub/record_rows.h"
 
@@ -25,12 +27,21 @@ json problems_json(const std::vector<forms::DefinitionProblem>& problems) {
   return out;
 }
 
-void send_record(Hub& hub, httplib::Response& res, const std::string& type, const std::string& id) {
+// One record, to a caller whose teams it belongs to (forms: every office role that reads
+// forms), the read audited.
+void send_record(Hub& hub, const OfficeCaller& who, httplib::Response& res, const std::string& type,
+                 const std::string& id) {
   auto db = hub.pool().lease();
   if (!db) return send_error(res, db.error());
   auto found = load_record(**db, type, id);
   if (!found) return send_error(res, found.error());
   if (!*found) return send_error(res, 404, "not_found", "no such " + type);
+  if (type != "form_definition") {
+    auto teams = state_teams(**db, (*found)->state.record);
+    if (!teams) return send_error(res, teams.error());
+    if (!covers_any(who, *teams)) return send_outside_teams(res);
+    if (auto a = audit_view(hub, who, type, id); !a.ok()) return send_error(res, a.error());
+  }
   send_json(res, 200, {{"record", protocol::record_to_json((*found)->state.record)}});
 }
 
@@ -38,7 +49,7 @@ void send_record(Hub& hub, httplib::Response& res, const std::string& type, cons
 
 void add_form_routes(Router& r, Hub& hub) {
   r.post("/v1/office/forms", "/v1/office/forms", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto who = require_office(hub, req, res);
+    auto who = require_office(hub, req, res, {Role::admin});
     if (!who) return;
     auto body = parse_body(req);
     if (!body) return send_error(res, body.error());
@@ -56,7 +67,7 @@ void add_form_routes(Router& r, Hub& hub) {
   });
 
   r.get("/v1/office/forms", "/v1/office/forms", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto who = require_office(hub, req, res);
+    auto who = require_office(hub, req, res, {Role::admin, Role::manager});
     if (!who) return;
     auto list = FormPublisher(hub).published();
     if (!list) return send_error(res, list.error());
@@ -72,18 +83,25 @@ void add_form_routes(Router& r, Hub& hub) {
 
   r.get(std::string("/v1/office/forms/") + kIdPattern, "/v1/office/forms/{id}",
         [&hub](const httplib::Request& req, httplib::Response& res) {
-          if (!require_office(hub, req, res)) return;
-          send_record(hub, res, "form_definition", req.matches[1]);
+          auto who = require_office(hub, req, res, {Role::admin, Role::manager});
+          if (!who) return;
+          send_record(hub, *who, res, "form_definition", req.matches[1]);
         });
 
   r.get("/v1/office/form-submissions", "/v1/office/form-submissions",
         [&hub](const httplib::Request& req, httplib::Response& res) {
-          if (!require_office(hub, req, res)) return;
+          auto who = require_office(hub, req, res, {Role::admin, Role::manager});
+          if (!who) return;
           const std::string case_id = req.get_param_value("case_id");
           if (case_id.empty() || case_id.size() > 64)
             return send_error(res, 400, "invalid_argument", "give the case: ?case_id=ID");
           auto db = hub.pool().lease();
           if (!db) return send_error(res, db.error());
+          auto teams = record_teams(**db, "case", case_id);
+          if (!teams) return send_error(res, teams.error());
+          if (*teams && !covers_any(*who, **teams)) return send_outside_teams(res);
+          if (auto a = audit_view(hub, *who, "list", "form-submissions", "case_id=" + case_id); !a.ok())
+            return send_error(res, a.error());
           auto rows = (*db)->query(std::string("SELECT ") + kRecordColumns +
                                        " FROM record r WHERE r.type = 'form_submission' AND r.case_id = ? ORDER BY r.rev",
                                    {case_id});
@@ -99,8 +117,9 @@ void add_form_routes(Router& r, Hub& hub) {
 
   r.get(std::string("/v1/office/form-submissions/") + kIdPattern, "/v1/office/form-submissions/{id}",
         [&hub](const httplib::Request& req, httplib::Response& res) {
-          if (!require_office(hub, req, res)) return;
-          send_record(hub, res, "form_submission", req.matches[1]);
+          auto who = require_office(hub, req, res, {Role::admin, Role::manager});
+          if (!who) return;
+          send_record(hub, *who, res, "form_submission", req.matches[1]);
         });
 }
 

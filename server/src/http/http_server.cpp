@@ -91,6 +91,7 @@ void HttpServer::install() {
   router_ = std::make_unique<Router>(srv);
   add_sync_routes(*router_, hub_);
   add_blob_routes(*router_, hub_);
+  add_office_account_routes(*router_, hub_);
   add_office_admin_routes(*router_, hub_);
   add_office_routes(*router_, hub_);
   add_form_routes(*router_, hub_);

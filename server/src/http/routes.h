@@ -7,10 +7,11 @@
 
 namespace doorstep::server::http {
 
-void add_sync_routes(Router& r, Hub& hub);    // /v1/enrol, /v1/token, /v1/sync/push, /v1/sync/changes
+void add_sync_routes(Router& r, Hub& hub);    // /v1/enrol, /v1/token, /v1/sync/push, /v1/sync/changes, /v1/devices/wiped
 void add_blob_routes(Router& r, Hub& hub);    // /v1/blobs/...
 void add_office_routes(Router& r, Hub& hub);  // /v1/office/... people, cases, visits, tasks, allocation
-void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... login, accounts, devices, conflicts, audit, export
+void add_office_account_routes(Router& r, Hub& hub);  // /v1/office/... login, logout, password, accounts
+void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... devices, conflicts, audit, export
 void add_form_routes(Router& r, Hub& hub);    // /v1/office/forms, /v1/office/form-submissions
 void add_health_routes(Router& r, Hub& hub);  // /healthz, /metrics
 

@@ -49,10 +49,19 @@ void send_restored(httplib::Response& res, const EpochMismatch& m) {
 }  // namespace
 
 void add_sync_routes(Router& r, Hub& hub) {
+  // The receipt of a retired or lost device that erased itself, with the access token
+  // it still held in memory.
+  r.post("/v1/devices/wiped", "/v1/devices/wiped", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto claims = require_wipe_receipt(hub, req, res);
+    if (!claims) return;
+    if (auto st = Devices(hub).wiped(*claims, req.remote_addr); !st.ok()) return send_error(res, st.error());
+    send_json(res, 200, {{"device_id", claims->device_id}, {"wiped", true}});
+  });
+
   r.post("/v1/enrol", "/v1/enrol", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto m = read_message<protocol::EnrolRequest>(req, res, protocol::parse_enrol_request);
     if (!m) return;
-    auto out = Devices(hub).enrol(*m);
+    auto out = Devices(hub).enrol(*m, req.remote_addr);
     if (!out) return send_error(res, out.error());
     send_json(res, 200, protocol::to_json(*out));
   });
@@ -60,20 +69,21 @@ void add_sync_routes(Router& r, Hub& hub) {
   r.post("/v1/token", "/v1/token", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto m = read_message<protocol::TokenRequest>(req, res, protocol::parse_token_request);
     if (!m) return;
-    auto out = Devices(hub).refresh(*m);
+    auto out = Devices(hub).refresh(*m, req.remote_addr);
     if (!out) return send_error(res, out.error());
     send_json(res, 200, protocol::to_json(*out));
   });
 
   r.post("/v1/sync/push", "/v1/sync/push", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto caller = require_device(hub, req, res);
+    auto caller = require_device(hub, req, res, true);  // a retiring device hands over what it holds
     if (!caller) return;
     auto m = read_message<protocol::PushRequest>(req, res, protocol::parse_push_request);
     if (!m) return;
     EpochMismatch mismatch;
-    auto out = Push(hub).apply(*caller, *m, &mismatch);
+    auto out = Push(hub).apply(caller->claims, *m, &mismatch);
     if (!out && mismatch.happened) return send_restored(res, mismatch);
     if (!out) return send_error(res, out.error());
+    out->retire = caller->standing == DeviceStanding::retiring;
     send_json(res, 200, protocol::to_json(*out));
   });
 
@@ -86,7 +96,7 @@ void add_sync_routes(Router& r, Hub& hub) {
     if (cursor.size() > 128) return send_error(res, 400, "invalid_argument", "the cursor is not one this server made");
     EpochMismatch mismatch;
     const bool since_base = req.has_param("since_base") && req.get_param_value("since_base") == "1";
-    auto out = Changes(hub).page(*caller, cursor, *limit, &mismatch, since_base);
+    auto out = Changes(hub).page(caller->claims, cursor, *limit, &mismatch, since_base);
     if (!out && mismatch.happened) return send_restored(res, mismatch);
     if (!out) return send_error(res, out.error());
     send_json_text(res, 200, std::move(*out));

@@ -4,10 +4,10 @@ namespace doorstep::server {
 
 Result<bool> append_audit(SqlBackend& db, const AuditEntry& e) {
   auto n = db.exec(
-      "INSERT INTO audit (id, at, actor, device, action, record_type, record_id, detail, received_at)"
-      " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit WHERE id = ?)",
+      "INSERT INTO audit (id, at, actor, device, action, record_type, record_id, detail, received_at, role, source)"
+      " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit WHERE id = ?)",
       {e.id, e.at, e.actor, e.device, e.action, e.record_type, e.record_id,
-       e.detail.empty() ? SqlValue{} : SqlValue{e.detail}, e.received_at, e.id});
+       e.detail.empty() ? SqlValue{} : SqlValue{e.detail}, e.received_at, e.role, e.source, e.id});
   if (!n) return n.error();
   return *n > 0;
 }

@@ -23,6 +23,8 @@ struct AuditEntry {
   std::string record_id;
   std::string detail;       // optional short text (a resolution note); may be empty
   std::string received_at;  // when the hub stored it
+  std::string role{};       // the actor's role at the time ("" for events from before roles)
+  std::string source{};     // the address the request came from ("" when not from a request)
 };
 
 // Stores the entry unless one with its id exists. Returns whether it was new.

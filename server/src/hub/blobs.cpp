@@ -1,5 +1,7 @@
 #include "hub/blobs.h"
 
+#include "hub/office_scope.h"
+
 #include <sodium.h>
 
 #include "doorstep/protocol/messages.h"
@@ -99,8 +101,21 @@ Result<BlobStatus> Blobs::status(const std::string& sha) {
   return BlobStatus{rows->front().integer(0), rows->front().integer(1) != 0};
 }
 
+Result<bool> Blobs::office_may_read(const OfficeCaller& caller, const std::string& sha) {
+  if (caller.role == Role::admin) return true;
+  auto db = hub_.pool().lease();
+  if (!db) return db.error();
+  auto rows = (*db)->query("SELECT id FROM record WHERE type = 'attachment' AND blob_sha256 = ? AND deleted = 0", {sha});
+  if (!rows) return rows.error();
+  for (const auto& r : *rows) {
+    auto teams = record_teams(**db, "attachment", r.text(0));
+    if (!teams) return teams.error();
+    if (*teams && covers_any(caller, **teams)) return true;
+  }
+  return false;
+}
+
 Result<bool> Blobs::may_read(const AccessClaims& caller, const std::string& sha) {
-  if (caller.role == "office") return true;
   auto db = hub_.pool().lease();
   if (!db) return db.error();
   SqlParams params{sha};

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "hub/hub.h"
+#include "hub/office_sessions.h"
 #include "hub/tokens.h"
 
 namespace doorstep::server {
@@ -40,6 +41,8 @@ class Blobs {
   // Whether the caller may read the blob: the office always; a worker when an
   // attachment record in their scope references it.
   Result<bool> may_read(const AccessClaims& caller, const std::string& sha256);
+  // An office caller: an admin any blob; a manager a blob an attachment of their teams names.
+  Result<bool> office_may_read(const OfficeCaller& caller, const std::string& sha256);
   // The size of a complete blob; nullopt if absent or incomplete.
   Result<std::optional<std::int64_t>> size(const std::string& sha256);
   // Bytes [first, last] of a complete blob.

@@ -31,6 +31,20 @@ const Worker kWorkers[] = {
     {"ana", "wardens-central", "neighbourhood", 7},
 };
 
+// The demo council's office staff, one account per office role (the admin is the
+// first start's "office" account).
+struct Staff {
+  const char* username;
+  const char* role;
+  std::vector<std::string> teams;
+};
+const Staff kStaff[] = {
+    {"morgan", "manager", {"children-south"}},
+    {"fatima", "manager", {"reablement-south", "wardens-central"}},
+    {"dev", "monitor", {"children-south", "reablement-south", "wardens-central"}},
+    {"alex", "auditor", {}},
+};
+
 const char* kFirst[] = {"Maya",  "Tobias", "Lena",   "Oskar", "Ruth",   "Idris", "Freya", "Callum", "Niamh", "Ezra",
                         "Hollie", "Marek", "Yusuf", "Ada",    "Rowan",  "Elsie", "Kofi",  "Beatrix", "Jonah", "Sian"};
 const char* kLast[] = {"Ashdown", "Bramley", "Carrow", "Dunmore", "Elstow", "Fenwick", "Garside",
@@ -174,7 +188,23 @@ Result<DemoSeed> seed_demo(Hub& hub, const std::string& password) {
   out.generated_passwords = password.empty();
   for (const auto& w : kWorkers) {
     DemoWorker dw{w.username, w.team, password.empty() ? random_password() : password};
-    auto made = Accounts(hub).create(dw.username, dw.password, "worker", dw.team, 1);
+    NewAccount a;
+    a.username = dw.username;
+    a.password = dw.password;
+    a.team = dw.team;
+    auto made = Accounts(hub).create(a, false);
+    if (!made) return made.error();
+    out.workers.push_back(std::move(dw));
+  }
+  for (const auto& st : kStaff) {
+    DemoWorker dw{st.username, "", password.empty() ? random_password() : password, st.role, st.teams};
+    NewAccount a;
+    a.username = dw.username;
+    a.password = dw.password;
+    a.role = dw.role;
+    a.teams = dw.teams;
+    a.email = std::string(st.username) + "@demo-council.example";
+    auto made = Accounts(hub).create(a, false);
     if (!made) return made.error();
     out.workers.push_back(std::move(dw));
   }

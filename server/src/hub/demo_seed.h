@@ -1,6 +1,7 @@
 // The demo council (doorstep-server --demo): an invented authority with teams for
 // children's social care (children-south), adult reablement (reablement-south) and
-// neighbourhood wardens (wardens-central); workers sam, priya, joe and ana; some
+// neighbourhood wardens (wardens-central); workers sam, priya, joe and ana; office
+// staff for each office role (managers morgan and fatima, monitor dev, auditor alex); some
 // forty people with cases spread over them, warning markers on some, visits over two
 // weeks around today, note history, care-plan tasks for reablement cases and a few
 // warden reports. Every name and address is made up.
@@ -14,10 +15,13 @@
 
 namespace doorstep::server {
 
+// A demo account: a worker, or office staff (role and teams).
 struct DemoWorker {
   std::string username;
   std::string team;
   std::string password;  // the one set: given, or generated (print once)
+  std::string role = "worker";
+  std::vector<std::string> teams{};
 };
 
 struct DemoSeed {

@@ -8,6 +8,7 @@
 
 #include "doorstep/core/hlc.h"
 #include "hub/accounts.h"
+#include "hub/token_keys.h"
 #include "storage/migrations.h"
 #include "storage/postgres_backend.h"
 #include "storage/server_key.h"
@@ -47,6 +48,9 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
     return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "no data directory given");
   if (options.access_ttl_s < 1 || options.access_ttl_s > 86400)
     return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "the access token lifetime must be 1-86400 s");
+  if (options.session_idle_s < 60 || options.session_max_s < options.session_idle_s || options.session_max_s > 7 * 86400)
+    return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
+                      "office sessions: the idle timeout must be at least 60 s and the maximum between it and 7 days");
   std::error_code ec;
   if (!std::filesystem::exists(options.data_dir, ec)) {
     std::filesystem::create_directories(options.data_dir, ec);
@@ -102,21 +106,20 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   auto epoch = meta_value(**db, "epoch", [] { return new_uuid(); });
   if (!epoch) return epoch.error();
   hub->epoch_ = *epoch;
-  auto secret = meta_value(**db, "token_secret", [] {
-    unsigned char b[32];
-    randombytes_buf(b, sizeof b);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
-    sodium_memzero(b, sizeof b);
-    return std::string(hex, 64);
-  });
-  if (!secret) return secret.error();
-  SecureKey signing;
-  if (secret->size() != 64 ||
-      sodium_hex2bin(signing.data(), signing.size(), secret->data(), secret->size(), nullptr, nullptr, nullptr) != 0)
-    return make_error(ErrorDomain::store, ErrorCode::corrupt, "the stored token secret is damaged");
-  sodium_memzero(secret->data(), secret->size());
-  hub->tokens_ = std::make_unique<TokenSigner>(std::move(signing));
+  const auto key_file = options.token_key_file.empty() ? options.data_dir / "token.keys" : options.token_key_file;
+  auto keys = load_or_create_token_keys(key_file);
+  if (!keys) return keys.error();
+  hub->tokens_ = std::make_unique<TokenSigner>(std::move(*keys), key_file);
+
+  auto deny_list = options.password_deny_list.empty() ? default_deny_list("/proc/self/exe")
+                                                      : std::optional<std::filesystem::path>(options.password_deny_list);
+  if (!deny_list)
+    return make_error(ErrorDomain::io, ErrorCode::not_found,
+                      "the list of common passwords (share/doorstep/common-passwords.txt) is missing; "
+                      "reinstall doorstep-server or give --password-deny-list FILE");
+  auto rules = PasswordRules::load(*deny_list);
+  if (!rules) return rules.error();
+  hub->password_rules_ = std::move(*rules);
 
   auto decoy = hash_password(*hub, new_uuid());
   if (!decoy) return decoy.error();

@@ -7,9 +7,12 @@
 //   <data>/hub.db      the database (+ -wal, -shm)
 //   <data>/hub.lock    held while the Hub is open: one serving process at a time
 //                      (storage/data_dir_lock.h)
+//   <data>/token.keys  the keys that sign access tokens (hub/token_keys.h), unless
+//                      HubOptions::token_key_file names another file
 // With PostgreSQL (HubOptions::database), the database is the cluster's and holds
-// everything several instances share (the token secret and the epoch in meta); the
-// data directory is still made and kept for the instance's own files.
+// everything several instances share (the epoch in meta, sessions, accounts); the
+// data directory is still made and kept for the instance's own files, and the
+// instances of one hub share one token key file.
 //
 // Thread-safe: every member is either immutable after open() or synchronised.
 #pragma once
@@ -24,6 +27,7 @@
 #include "doorstep/core/result.h"
 #include "hub/group_commit.h"
 #include "hub/metrics.h"
+#include "hub/password_rules.h"
 #include "hub/server_clock.h"
 #include "hub/tokens.h"
 #include "hub/work_gate.h"
@@ -36,7 +40,12 @@ struct HubOptions {
   std::filesystem::path data_dir;            // required; created (0700) if missing
   std::string database;                      // empty = SQLite in data_dir; else a postgresql:// URL
                                              // (or libpq key=value string) of a UTF8 database
-  std::int64_t access_ttl_s = 900;           // access token lifetime
+  std::int64_t access_ttl_s = 900;           // a device's access token lifetime
+  std::int64_t session_idle_s = 1800;        // an office session ends after this long unused
+  std::int64_t session_max_s = 43200;        // and after this long in any case (12 h)
+  std::filesystem::path token_key_file;      // empty = <data_dir>/token.keys; created if missing
+  std::filesystem::path password_deny_list;  // empty = the one shipped (hub/password_rules.h);
+                                             // a missing list fails open()
   std::size_t connections = 64;              // database connections kept open for reuse; as many
                                              // as HTTP worker threads, or busy threads reopen them
   std::size_t concurrent_pulls = 0;          // changes pages built at once; 0 = one per CPU core
@@ -49,8 +58,8 @@ struct HubOptions {
 class Hub {
  public:
   // Opens (creating on first start) the data directory and the database: key (SQLite),
-  // migrations, epoch and token secret. Several instances may open one PostgreSQL
-  // database at once: migrations and the first epoch and secret are made under the
+  // migrations, epoch, token keys and password rules. Several instances may open one
+  // PostgreSQL database at once: migrations and the first epoch are made under the
   // writer lock, so every instance reads the same ones.
   static Result<std::unique_ptr<Hub>> open(const HubOptions& options);
 
@@ -59,6 +68,7 @@ class Hub {
   const Clock& clock() const { return *clock_; }
   ServerClock& hlc() { return hlc_; }
   const TokenSigner& tokens() const { return *tokens_; }
+  const PasswordRules& password_rules() const { return password_rules_; }
   Metrics& metrics() { return metrics_; }
   // Where pushes share their write transaction (hub/group_commit.h).
   GroupCommit& group_commit() { return group_commit_; }
@@ -81,6 +91,7 @@ class Hub {
   SecureKey key_;
   std::unique_ptr<SqlPool> pool_;
   std::unique_ptr<TokenSigner> tokens_;
+  PasswordRules password_rules_;
   Metrics metrics_;
   GroupCommit group_commit_;
   WorkGate page_gate_;

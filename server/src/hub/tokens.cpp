@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 namespace doorstep::server {
@@ -64,22 +66,75 @@ bool equal_secret(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+TokenSigner::TokenSigner(std::vector<TokenKey> keys, std::filesystem::path file)
+    : file_(std::move(file)), keys_(std::move(keys)) {
+  std::error_code ec;
+  if (!file_.empty()) mtime_ = std::filesystem::last_write_time(file_, ec);
+  checked_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void TokenSigner::maybe_reload(bool force) const {
+  // Caller holds mu_.
+  if (file_.empty()) return;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (!force && now - checked_ms_ < 10'000) return;
+  if (force && now - checked_ms_ < 1'000) return;  // a flood of unknown ids reads the file once a second
+  checked_ms_ = now;
+  std::error_code ec;
+  const auto m = std::filesystem::last_write_time(file_, ec);
+  if (ec || m == mtime_) return;
+  auto keys = read_token_keys(file_);
+  if (!keys) return;  // keep the keys held: a damaged file must not sign everyone out
+  keys_ = std::move(*keys);
+  mtime_ = m;
+}
+
+std::string TokenSigner::signing_key_id() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  maybe_reload(false);
+  return keys_.back().id;
+}
+
 std::string TokenSigner::issue(const AccessClaims& c) const {
-  const nlohmann::json payload = {{"d", c.device_id}, {"u", c.user}, {"r", c.role}, {"exp", c.expires_ms}};
-  const std::string body = base64url(payload.dump());
-  return body + "." + base64url(mac(secret_, body));
+  nlohmann::json payload = {{"d", c.device_id}, {"u", c.user}, {"r", c.role}, {"exp", c.expires_ms}};
+  if (!c.session_id.empty()) payload["s"] = c.session_id;
+  if (c.token_gen != 0) payload["g"] = c.token_gen;
+  if (c.refresh_counter != 0) payload["n"] = c.refresh_counter;
+  std::lock_guard<std::mutex> lock(mu_);
+  maybe_reload(false);
+  const TokenKey& key = keys_.back();
+  const std::string signed_part = key.id + "." + base64url(payload.dump());
+  return signed_part + "." + base64url(mac(key.key, signed_part));
 }
 
 Result<AccessClaims> TokenSigner::verify(std::string_view token, std::int64_t now_ms) const {
   if (token.empty() || token.size() > kMaxTokenChars) return refused();
-  const auto dot = token.find('.');
-  if (dot == std::string_view::npos || token.find('.', dot + 1) != std::string_view::npos) return refused();
-  const std::string_view body = token.substr(0, dot);
+  const auto dot1 = token.find('.');
+  if (dot1 == std::string_view::npos) return refused();
+  const auto dot2 = token.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) return refused();
+  const std::string_view kid = token.substr(0, dot1);
+  const std::string_view signed_part = token.substr(0, dot2);
   std::string sig;
-  if (!from_base64url(token.substr(dot + 1), sig)) return refused();
-  if (!equal_secret(sig, mac(secret_, body))) return refused();
+  if (!from_base64url(token.substr(dot2 + 1), sig)) return refused();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto find = [&]() -> const TokenKey* {
+      for (const auto& k : keys_)
+        if (k.id == kid) return &k;
+      return nullptr;
+    };
+    const TokenKey* key = find();
+    if (!key) {
+      maybe_reload(true);
+      key = find();
+    }
+    if (!key || !equal_secret(sig, mac(key->key, signed_part))) return refused();
+  }
   std::string text;
-  if (!from_base64url(body, text)) return refused();
+  if (!from_base64url(token.substr(dot1 + 1, dot2 - dot1 - 1), text)) return refused();
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return refused();
   AccessClaims c;
@@ -88,11 +143,14 @@ Result<AccessClaims> TokenSigner::verify(std::string_view token, std::int64_t no
     c.user = j.at("u").get<std::string>();
     c.role = j.at("r").get<std::string>();
     c.expires_ms = j.at("exp").get<std::int64_t>();
+    if (j.contains("s")) c.session_id = j.at("s").get<std::string>();
+    if (j.contains("g")) c.token_gen = j.at("g").get<std::int64_t>();
+    if (j.contains("n")) c.refresh_counter = j.at("n").get<std::int64_t>();
   } catch (const nlohmann::json::exception&) {
     return refused();
   }
   if (now_ms >= c.expires_ms) return refused();
-  if (c.role != "worker" && c.role != "office") return refused();
+  if (c.device_id.empty() == c.session_id.empty()) return refused();  // exactly one of device and session
   return c;
 }
 

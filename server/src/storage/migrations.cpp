@@ -78,6 +78,60 @@ const std::vector<Migration>& migrations() {
            "DROP INDEX record_case",
            "DROP INDEX record_person",
        }},
+      // The council's side: roles and teams, account lifecycle, office sessions on the
+      // hub, devices retired or lost (a wipe and its receipt), rotating refresh
+      // credentials, the brake on password guessing, who and from where in the audit
+      // log (append-only for everyone), and OpenID Connect sign-in state.
+      //   account.role   admin, manager, monitor, auditor or worker ("office" became admin)
+      //   account.teams  JSON array of the teams a manager manages or a monitor watches
+      //   device.wipe    '' (in use), 'retire' (push what it holds, then erase) or 'lost'
+      //                  (accept nothing, erase); wiped_at once the device's receipt came
+      //   device.token_gen  bumped to end every access token and refresh credential of it
+      //   device.refresh_counter  the rotation the device's refresh credential is at, and
+      //                  presented_counter the one the last refresh presented (a lost answer)
+      //                  (refresh_hash is kept only for credentials from before rotation)
+      {3,
+       {
+           "ALTER TABLE account ADD COLUMN teams TEXT NOT NULL DEFAULT '[]'",
+           "ALTER TABLE account ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1",
+           "ALTER TABLE account ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE account ADD COLUMN last_sign_in TEXT",
+           "ALTER TABLE account ADD COLUMN email TEXT",
+           "UPDATE account SET role = 'admin' WHERE role = 'office'",
+           "CREATE TABLE office_session (id TEXT PRIMARY KEY NOT NULL, username TEXT NOT NULL,"
+           " method TEXT NOT NULL, source TEXT NOT NULL, created_ms BIGINT NOT NULL, last_used_ms BIGINT NOT NULL,"
+           " ended_ms BIGINT NOT NULL DEFAULT 0, csrf TEXT NOT NULL DEFAULT '')",
+           "CREATE INDEX office_session_user ON office_session (username, ended_ms)",
+           "ALTER TABLE device ADD COLUMN wipe TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE device ADD COLUMN wipe_requested_at TEXT",
+           "ALTER TABLE device ADD COLUMN wiped_at TEXT",
+           "ALTER TABLE device ADD COLUMN refreshed_ms BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE device ADD COLUMN token_gen BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE device ADD COLUMN refresh_counter BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE device ADD COLUMN presented_counter BIGINT NOT NULL DEFAULT 0",
+           "UPDATE device SET wipe = 'lost', wipe_requested_at = revoked_at WHERE revoked = 1",
+           "CREATE TABLE sign_in_failure (subject TEXT NOT NULL, at_ms BIGINT NOT NULL)",
+           "CREATE INDEX sign_in_failure_subject ON sign_in_failure (subject, at_ms)",
+           "CREATE TABLE sign_in_lock (subject TEXT PRIMARY KEY NOT NULL, until_ms BIGINT NOT NULL,"
+           " strikes INTEGER NOT NULL)",
+           "ALTER TABLE audit ADD COLUMN role TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE audit ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX audit_received ON audit (received_at)",
+           "CREATE INDEX audit_action ON audit (action)",
+           "sqlite:CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+           "sqlite:CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+           "postgresql:CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+           " $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
+           "postgresql:CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit"
+           " FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+           "CREATE TABLE oidc_state (state TEXT PRIMARY KEY NOT NULL, nonce TEXT NOT NULL,"
+           " verifier TEXT NOT NULL, created_ms BIGINT NOT NULL)",
+           "CREATE TABLE oidc_nonce_used (nonce TEXT PRIMARY KEY NOT NULL, at_ms BIGINT NOT NULL)",
+           // Token keys live in a key file now (hub/token_keys.h): a dump must not mint tokens.
+           "DELETE FROM meta WHERE key = 'token_secret'",
+       }},
   };
   return all;
 }
@@ -111,8 +165,15 @@ Status migrate(SqlBackend& db) {
                         "the hub database is schema version " + std::to_string(have) +
                             ", newer than this server (" + std::to_string(latest_schema_version()) + ")");
     if (have >= m.version) continue;
-    for (const char* sql : m.statements) {
-      auto r = db.exec(with_types(db, sql));
+    for (const char* statement : m.statements) {
+      // "sqlite:" or "postgresql:" marks a statement for one engine only (triggers).
+      std::string_view sql = statement;
+      if (const auto colon = sql.find(':'); colon != std::string_view::npos && colon < 12 &&
+                                             sql.substr(0, colon).find(' ') == std::string_view::npos) {
+        if (sql.substr(0, colon) != db.name()) continue;
+        sql.remove_prefix(colon + 1);
+      }
+      auto r = db.exec(with_types(db, std::string(sql)));
       if (!r) return r.error();
     }
     auto v = db.exec("INSERT INTO schema_version (version) VALUES (?)", {std::int64_t{m.version}});

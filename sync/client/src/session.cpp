@@ -45,6 +45,11 @@ Status Session::refresh() {
   if (!j) return j.error();
   auto t = protocol::parse_token_response(*j);
   if (!t) return t.error();
+  if (!t->refresh_token.empty()) {
+    // The hub replaced the credential: the one just sent no longer works. Keep the new
+    // one before using the token it came with.
+    DOORSTEP_TRY(store_.write([&](Writer& w) { return w.set_meta("refresh_token", t->refresh_token); }));
+  }
   access_token_ = t->access_token;
   observe_server_clock(t->server_hlc);
   return {};
