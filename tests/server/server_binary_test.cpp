@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <chrono>
 #include <cstdlib>
 #include <httplib.h>
@@ -151,6 +153,10 @@ TEST_CASE("the demo option seeds an empty data directory once and names the work
     INFO(r.stdout_text);
     REQUIRE(r.port > 0);
     for (const char* w : {"sam", "priya", "joe", "ana"}) CHECK(r.stdout_text.find(std::string("demo worker: ") + w) != std::string::npos);
+    // One account per office role, with its teams.
+    for (const char* o : {"morgan (manager: children-south)", "fatima (manager: reablement-south wardens-central)",
+                          "dev (monitor:", "alex (auditor)"})
+      CHECK(r.stdout_text.find(std::string("demo office: ") + o) != std::string::npos);
     CHECK(r.stdout_text.find("40 people") != std::string::npos);
     CHECK(r.stdout_text.find("worker-pass-123") == std::string::npos);  // a given password is not echoed
     httplib::Client c("127.0.0.1", r.port);
@@ -202,7 +208,12 @@ TEST_CASE("bad arguments and unusable TLS files stop the server with a reason") 
         std::vector<std::string>{"--data", (dir / "d2").string(), "--listen", "127.0.0.1:0", "--tls-cert",
                                  (dir / "missing.pem").string(), "--tls-key", (dir / "missing.key").string()},
         std::vector<std::string>{"--data", (dir / "d3").string(), "--listen", "127.0.0.1:0", "--access-ttl", "0"},
-        std::vector<std::string>{"--data", (dir / "d4").string(), "--listen", "127.0.0.1:0", "--concurrent-pulls", "-1"}}) {
+        std::vector<std::string>{"--data", (dir / "d4").string(), "--listen", "127.0.0.1:0", "--concurrent-pulls", "-1"},
+        std::vector<std::string>{"--data", (dir / "d5").string(), "--listen", "127.0.0.1:0", "--session-idle", "10"},
+        std::vector<std::string>{"--data", (dir / "d6").string(), "--listen", "127.0.0.1:0", "--session-idle", "3600",
+                                 "--session-max", "600"},
+        std::vector<std::string>{"--data", (dir / "d7").string(), "--listen", "127.0.0.1:0", "--password-deny-list",
+                                 (dir / "missing.txt").string()}}) {
     Running r(args);
     CHECK(r.port == 0);
     int status = 0;
@@ -284,4 +295,50 @@ TEST_CASE("backup copies a running SQLite hub into one file that a new data dire
   // A backup never overwrites a file.
   Running twice({"--data", data.string(), "backup", copy.string()});
   CHECK(exit_of(twice) != 0);
+}
+
+TEST_CASE("rotate-token-key adds a key a running hub takes at once, and --retire-old keeps only the newest") {
+  doorstep::test::TempDir dir;
+  const auto data = dir / "data";
+  auto exit_of = [](Running& r) {
+    int status = 0;
+    REQUIRE(::waitpid(r.pid, &status, 0) == r.pid);
+    r.pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  auto key_lines = [&] {
+    std::ifstream in(data / "token.keys");
+    int n = 0;
+    for (std::string l; std::getline(in, l);) n += !l.empty();
+    return n;
+  };
+  Running server({"--data", data.string(), "--listen", "127.0.0.1:0"}, {{"DOORSTEP_OFFICE_PASSWORD", "office-pass-123"}});
+  REQUIRE(server.port > 0);
+  httplib::Client c("127.0.0.1", server.port);
+  auto login = c.Post("/v1/office/login", R"({"username":"office","password":"office-pass-123"})", "application/json");
+  REQUIRE(login);
+  REQUIRE(login->status == 200);
+  const std::string before = nlohmann::json::parse(login->body)["access_token"];
+  CHECK(key_lines() == 1);
+
+  Running rotate({"--data", data.string(), "rotate-token-key"});
+  INFO(rotate.stdout_text);
+  CHECK(exit_of(rotate) == 0);
+  CHECK(key_lines() == 2);
+  // The session signed with the old key goes on working: nobody is signed out.
+  auto still = c.Get("/v1/office/devices", {{"Authorization", "Bearer " + before}});
+  REQUIRE(still);
+  CHECK(still->status == 200);
+
+  Running retire({"--data", data.string(), "rotate-token-key", "--retire-old"});
+  CHECK(exit_of(retire) == 0);
+  CHECK(key_lines() == 1);
+  CHECK(server.stop() == 0);
+  // A hub started on the retired file no longer takes the old key's tokens.
+  Running after({"--data", data.string(), "--listen", "127.0.0.1:0"});
+  REQUIRE(after.port > 0);
+  httplib::Client c2("127.0.0.1", after.port);
+  auto old = c2.Get("/v1/office/devices", {{"Authorization", "Bearer " + before}});
+  REQUIRE(old);
+  CHECK(old->status == 401);
 }
