@@ -187,9 +187,11 @@ void add_office_account_routes(Router& r, Hub& hub) {
 
   const std::string account = std::string("/v1/office/accounts/") + kIdPattern;
   r.put(account, "/v1/office/accounts/{name}", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto j = read_object(req, res);
-    if (!j) return;
     account_action(hub, req, res, "changed", [&](const OfficeCaller&, const std::string& name) -> Result<json> {
+      auto j = parse_body(req);
+      if (!j) return j.error();
+      if (!j->is_object())
+        return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "the body must be a JSON object");
       AccountChange c;
       for (const char* key : {"role", "team", "email"}) {
         if (!j->contains(key)) continue;
