@@ -46,6 +46,19 @@ Result<json> parse_body(const httplib::Request& req) {
   return j;
 }
 
+std::optional<json> read_object(const httplib::Request& req, httplib::Response& res) {
+  auto j = parse_body(req);
+  if (!j) {
+    send_error(res, j.error());
+    return std::nullopt;
+  }
+  if (!j->is_object()) {
+    send_error(res, 400, "invalid_argument", "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return *j;
+}
+
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(protocol::dump(body), "application/json");

@@ -3,6 +3,7 @@
 // Stateless: thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <httplib.h>
@@ -15,6 +16,10 @@ namespace doorstep::server::http {
 // Parses the request body as one JSON value (protocol::parse_json_text): a
 // malformed, truncated or empty body is invalid_argument naming why.
 Result<nlohmann::json> parse_body(const httplib::Request& req);
+
+// parse_body() for a body that must be one JSON object; on failure writes the 400 (or
+// 413) itself and returns nullopt.
+std::optional<nlohmann::json> read_object(const httplib::Request& req, httplib::Response& res);
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 // A body already written as JSON text (the changes feed, hub/changes_text.h).

@@ -25,19 +25,6 @@ namespace {
 
 constexpr std::initializer_list<Role> kOfficeRoles = {Role::admin, Role::manager, Role::monitor, Role::auditor};
 
-std::optional<json> read_object(const httplib::Request& req, httplib::Response& res) {
-  auto j = parse_body(req);
-  if (!j) {
-    send_error(res, j.error());
-    return std::nullopt;
-  }
-  if (!j->is_object()) {
-    send_error(res, 400, "invalid_argument", "the body must be a JSON object");
-    return std::nullopt;
-  }
-  return *j;
-}
-
 // "teams": a list of team names; absent -> nullopt.
 Result<std::optional<std::vector<std::string>>> optional_teams(const json& j) {
   if (!j.contains("teams") || j["teams"].is_null()) return std::optional<std::vector<std::string>>();

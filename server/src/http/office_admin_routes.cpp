@@ -26,19 +26,6 @@ using nlohmann::json;
 
 namespace {
 
-std::optional<json> read_object(const httplib::Request& req, httplib::Response& res) {
-  auto j = parse_body(req);
-  if (!j) {
-    send_error(res, j.error());
-    return std::nullopt;
-  }
-  if (!j->is_object()) {
-    send_error(res, 400, "invalid_argument", "the body must be a JSON object");
-    return std::nullopt;
-  }
-  return *j;
-}
-
 json device_json(const DeviceInfo& d) {
   const json none = nullptr;
   return {{"device_id", d.device_id},
