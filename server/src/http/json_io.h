@@ -28,11 +28,10 @@ void send_json_text(httplib::Response& res, int status, std::string body);
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
                 bool wipe = false);
 // Error -> status: invalid_argument 400, unauthorised 401, invalid_transition 403
-// (forbidden), account_disabled and password_change_required 403 (their own codes),
-// too_many_attempts 429; invalid_transition 403
-// (forbidden), not_found 404, already_exists/conflict 409, erased 410 (revoked,
-// wipe), too_large 413, input/corrupt 422, unavailable 503, anything else 500
-// (the detail goes to the log, not to the caller).
+// (forbidden), account_disabled and password_change_required 403 (under their own
+// codes), not_found 404, already_exists/conflict 409, erased 410 (revoked, wipe),
+// too_large 413, input/corrupt 422, too_many_attempts 429, unavailable 503, anything
+// else 500 (the detail goes to the log, not to the caller).
 void send_error(httplib::Response& res, const Error& e);
 
 // An optional string member of an object: "" when absent or null; invalid_argument
