@@ -50,8 +50,10 @@ std::string render(const std::vector<TokenKey>& keys) {
 
 // Writes text to a new file beside `file` and renames it into place, durably.
 Status replace_file(const std::filesystem::path& file, const std::string& text, bool exclusive) {
-  const auto tmp = file.string() + ".new";
-  ::unlink(tmp.c_str());
+  // A name of its own: instances starting at once on a shared file each write their own.
+  std::uint8_t nonce[6];
+  randombytes_buf(nonce, sizeof nonce);
+  const auto tmp = file.string() + "." + std::to_string(::getpid()) + "-" + hex(nonce, sizeof nonce) + ".new";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return io("cannot create " + tmp);
   std::size_t done = 0;
