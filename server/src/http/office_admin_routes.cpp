@@ -4,7 +4,7 @@
 //   GET  /v1/office/devices                                admin, manager (their teams' workers)
 //   POST /v1/office/devices/{id}/retire|lost|revoke        admin, manager (their teams' workers)
 //   GET  /v1/office/audit[?record_id=&actor=&limit=]       admin, auditor
-//   GET  /v1/office/export                                 admin; application/x-ndjson
+//   GET  /v1/office/export                                 admin; application/x-ndjson, audited "exported"
 #include <memory>
 
 #include "doorstep/core/hlc.h"
@@ -180,7 +180,7 @@ void add_office_admin_routes(Router& r, Hub& hub) {
   r.get("/v1/office/export", "/v1/office/export", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto who = require_office(hub, req, res, {Role::admin});
     if (!who) return;
-    auto started = Export(hub).begin(who->user);
+    auto started = Export(hub).begin(*who);
     if (!started) return send_error(res, started.error());
     auto after = std::make_shared<std::int64_t>(0);
     res.status = 200;
