@@ -12,6 +12,29 @@ Result<bool> append_audit(SqlBackend& db, const AuditEntry& e) {
   return *n > 0;
 }
 
+Status append_audit_fresh(SqlBackend& db, const std::vector<AuditEntry>& entries) {
+  // Three statement shapes (50, 10 and 1 rows: 550 values at most, under SQLite's 999),
+  // so each connection prepares at most three.
+  auto it = entries.begin();
+  for (std::size_t left = entries.size(); left > 0;) {
+    const std::size_t rows = left >= 50 ? 50 : left >= 10 ? 10 : 1;
+    left -= rows;
+    std::string sql =
+        "INSERT INTO audit (id, at, actor, device, action, record_type, record_id, detail, received_at, role, source)"
+        " VALUES ";
+    SqlParams params;
+    for (std::size_t n = 0; n < rows; ++n, ++it) {
+      sql += n == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      params.insert(params.end(), {it->id, it->at, it->actor, it->device, it->action, it->record_type, it->record_id,
+                                   it->detail.empty() ? SqlValue{} : SqlValue{it->detail}, it->received_at, it->role,
+                                   it->source});
+    }
+    auto ins = db.exec(sql, params);
+    if (!ins) return ins.error();
+  }
+  return {};
+}
+
 Result<std::vector<AuditEntry>> query_audit(SqlBackend& db, const AuditQuery& q) {
   std::string sql =
       "SELECT id, at, actor, device, action, record_type, record_id, detail, received_at FROM audit WHERE 1 = 1";

@@ -1,6 +1,7 @@
 // The audit log: who viewed, created, changed, exported, enrolled or revoked what,
-// when, on which device. Device events arrive with pushes (stored once by id); the
-// hub adds its own for office actions. Never holds case content, only ids.
+// when, on which device, in which role and from where. Device events arrive with
+// pushes (stored once by id), and so do a device's changes; the hub adds its own for
+// office actions. Never holds case content, only ids.
 // Functions take the caller's connection (inside its transaction); thread-safe.
 #pragma once
 
@@ -29,6 +30,9 @@ struct AuditEntry {
 
 // Stores the entry unless one with its id exists. Returns whether it was new.
 Result<bool> append_audit(SqlBackend& db, const AuditEntry& entry);
+// Stores entries with fresh ids (never seen before: no existence check), several rows
+// per statement.
+Status append_audit_fresh(SqlBackend& db, const std::vector<AuditEntry>& entries);
 
 struct AuditQuery {
   std::string record_id;  // "" = any
