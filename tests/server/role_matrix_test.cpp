@@ -84,6 +84,8 @@ TEST_CASE("every office endpoint answers every role as the matrix in docs/api.md
       {"POST", retire + "/retire", json::object(), {"200", "200", "403", "403", "403", "403"}},
       {"POST", lose + "/lost", json::object(), {"200", "200", "403", "403", "403", "403"}},
       {"GET", "/v1/office/audit", nullptr, {"200", "403", "403", "403", "200", "403"}},
+      {"GET", "/v1/office/audit.csv", nullptr, {"200", "403", "403", "403", "200", "403"}},
+      {"GET", "/v1/office/people/p1/access", nullptr, {"200", "403", "403", "403", "200", "403"}},
       {"GET", "/v1/office/export", nullptr, {"200", "403", "403", "403", "403", "403"}},
       {"GET", blob, nullptr, {"404", "404", "404", "403", "403", "404"}},
       {"GET", blob + "/status", nullptr, {"in", "in", "in", "403", "403", "in"}},

@@ -84,6 +84,10 @@ void add_blob_routes(Router& r, Hub& hub) {
     if (!caller) return;
     auto out = Blobs(hub).status(req.matches[1]);
     if (!out) return send_error(res, out.error());
+    // What the office learns of an attachment is a read of it too.
+    if (caller->office)
+      if (auto a = audit_view(hub, *caller->office, "blob", req.matches[1], "status"); !a.ok())
+        return send_error(res, a.error());
     send_json(res, 200, status_json(*out));
   });
 

@@ -93,6 +93,7 @@ void HttpServer::install() {
   add_blob_routes(*router_, hub_);
   add_office_account_routes(*router_, hub_);
   add_office_admin_routes(*router_, hub_);
+  add_audit_routes(*router_, hub_);
   add_office_routes(*router_, hub_);
   add_form_routes(*router_, hub_);
   add_health_routes(*router_, hub_);

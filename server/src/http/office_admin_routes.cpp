@@ -3,8 +3,8 @@
 //   POST /v1/office/conflicts/{id}/resolve                 admin, manager (their teams)
 //   GET  /v1/office/devices                                admin, manager (their teams' workers)
 //   POST /v1/office/devices/{id}/retire|lost|revoke        admin, manager (their teams' workers)
-//   GET  /v1/office/audit[?record_id=&actor=&limit=]       admin, auditor
-//   GET  /v1/office/export                                 admin; application/x-ndjson
+//   GET  /v1/office/export                                 admin; application/x-ndjson, audited "exported"
+// (the audit log: audit_routes.cpp)
 #include <memory>
 
 #include "doorstep/core/hlc.h"
@@ -13,7 +13,6 @@
 #include "http/json_io.h"
 #include "http/request_log.h"
 #include "http/routes.h"
-#include "hub/audit_log.h"
 #include "hub/conflicts.h"
 #include "hub/devices.h"
 #include "hub/export.h"
@@ -73,15 +72,6 @@ Result<std::vector<Record>> conflicts_for(Hub& hub, const OfficeCaller& who, std
     if (covers_any(who, *teams)) out.push_back(std::move(c));
   }
   return out;
-}
-
-json audit_json(const AuditEntry& e) {
-  json j = {{"id", e.id},         {"at", e.at},
-            {"actor", e.actor},   {"device", e.device},
-            {"action", e.action}, {"record_type", e.record_type},
-            {"record_id", e.record_id}, {"received_at", e.received_at}};
-  if (!e.detail.empty()) j["detail"] = e.detail;
-  return j;
 }
 
 }  // namespace
@@ -156,31 +146,10 @@ void add_office_admin_routes(Router& r, Hub& hub) {
            });
   }
 
-  r.get("/v1/office/audit", "/v1/office/audit", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto who = require_office(hub, req, res, {Role::admin, Role::auditor});
-    if (!who) return;
-    AuditQuery q;
-    q.record_id = req.get_param_value("record_id").substr(0, 64);
-    q.actor = req.get_param_value("actor").substr(0, 64);
-    if (req.has_param("limit")) {
-      const std::string s = req.get_param_value("limit");
-      if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos || std::stoi(s) < 1)
-        return send_error(res, 400, "invalid_argument", "limit must be 1-10000");
-      q.limit = std::min(10000, std::stoi(s));
-    }
-    auto db = hub.pool().lease();
-    if (!db) return send_error(res, db.error());
-    auto out = query_audit(**db, q);
-    if (!out) return send_error(res, out.error());
-    json list = json::array();
-    for (const auto& e : *out) list.push_back(audit_json(e));
-    send_json(res, 200, {{"events", list}});
-  });
-
   r.get("/v1/office/export", "/v1/office/export", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto who = require_office(hub, req, res, {Role::admin});
     if (!who) return;
-    auto started = Export(hub).begin(who->user);
+    auto started = Export(hub).begin(*who);
     if (!started) return send_error(res, started.error());
     auto after = std::make_shared<std::int64_t>(0);
     res.status = 200;

@@ -11,7 +11,8 @@ void add_sync_routes(Router& r, Hub& hub);    // /v1/enrol, /v1/token, /v1/sync/
 void add_blob_routes(Router& r, Hub& hub);    // /v1/blobs/...
 void add_office_routes(Router& r, Hub& hub);  // /v1/office/... people, cases, visits, tasks, allocation
 void add_office_account_routes(Router& r, Hub& hub);  // /v1/office/... login, logout, password, accounts
-void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... devices, conflicts, audit, export
+void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... devices, conflicts, export
+void add_audit_routes(Router& r, Hub& hub);   // /v1/office/audit, /v1/office/audit.csv, /v1/office/people/{id}/access
 void add_form_routes(Router& r, Hub& hub);    // /v1/office/forms, /v1/office/form-submissions
 void add_health_routes(Router& r, Hub& hub);  // /healthz, /metrics
 

@@ -80,7 +80,7 @@ void add_sync_routes(Router& r, Hub& hub) {
     auto m = read_message<protocol::PushRequest>(req, res, protocol::parse_push_request);
     if (!m) return;
     EpochMismatch mismatch;
-    auto out = Push(hub).apply(caller->claims, *m, &mismatch);
+    auto out = Push(hub).apply(caller->claims, *m, &mismatch, req.remote_addr);
     if (!out && mismatch.happened) return send_restored(res, mismatch);
     if (!out) return send_error(res, out.error());
     out->retire = caller->standing == DeviceStanding::retiring;

@@ -2,19 +2,12 @@
 
 #include "doorstep/core/hlc.h"
 #include "doorstep/protocol/messages.h"
-#include "hub/audit_log.h"
+#include "hub/office_audit.h"
 #include "hub/record_rows.h"
 
 namespace doorstep::server {
 
-Status Export::begin(const std::string& by) {
-  auto db = hub_.pool().lease();
-  if (!db) return db.error();
-  const std::string now = hub_.hlc().timestamp();
-  auto a = append_audit(**db, {new_uuid(), now, by, "office", "exported", "record", "*", "", now});
-  if (!a) return a.error();
-  return {};
-}
+Status Export::begin(const OfficeCaller& by) { return audit_office(hub_, by, "exported", "record", "*"); }
 
 Result<std::string> Export::next_lines(std::int64_t* after, std::int64_t max_records) {
   auto db = hub_.pool().lease();

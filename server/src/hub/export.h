@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hub/hub.h"
+#include "hub/office_sessions.h"
 
 namespace doorstep::server {
 
@@ -16,8 +17,8 @@ class Export {
  public:
   explicit Export(Hub& hub) : hub_(hub) {}
 
-  // Records the "exported" audit event.
-  Status begin(const std::string& by);
+  // Records the "exported" audit event (who, in which role, from where).
+  Status begin(const OfficeCaller& by);
   // The next lines after revision *after (one record per line, '\n'-terminated);
   // advances *after. An empty string: the export is complete.
   Result<std::string> next_lines(std::int64_t* after, std::int64_t max_records = 500);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doorstep/core/clock.h"
 #include "doorstep/core/hlc.h"
 #include "doorstep/core/schema.h"
 #include "doorstep/protocol/merge.h"
@@ -171,7 +172,7 @@ Status store_results(SqlBackend& db, const std::string& device_id, const std::ve
 }  // namespace
 
 Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const protocol::PushRequest& req,
-                                           EpochMismatch* mismatch) {
+                                           EpochMismatch* mismatch, const std::string& source) {
   protocol::PushResponse resp;
   std::map<std::string, std::int64_t> outcomes;
   // One write transaction shared with the pushes arriving at the same moment, this
@@ -198,6 +199,7 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
     const std::int64_t start_seq = last_seq;
 
     ScopeAnswers answers;
+    std::vector<const Operation*> changed;  // applied here: audited below
     std::vector<std::size_t> new_results;  // indexes in resp.results, stored below
     // Operations come in increasing seq (protocol/messages.cpp), so a replayed one was
     // stored by an earlier request.
@@ -214,6 +216,7 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
       }
       auto r = apply_one(hub_, db, caller, op, answers);
       if (!r) return r.error();
+      if (r->outcome != Outcome::rejected) changed.push_back(&op);
       last_seq = op.seq;
       ++outcomes[protocol::to_string(r->outcome)];
       new_results.push_back(resp.results.size());
@@ -228,10 +231,25 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
     }
 
     const std::string now = hub_.hlc().timestamp();
+    // Each change a device made is in the audit log, as the office's are (who changed a
+    // person's records: the access report), at the time of the change's clock; one
+    // statement for the request's changes.
+    std::vector<AuditEntry> changes;
+    changes.reserve(changed.size());
+    for (const Operation* op : changed) {
+      auto clock = Hlc::decode(op->hlc);
+      changes.push_back({new_uuid(), clock ? format_timestamp(clock->millis) : now, caller.user, caller.device_id,
+                         op->action == "create" ? "created" : op->action == "delete" ? "deleted" : "changed",
+                         op->record_type, op->record_id, "", now, "worker", source});
+    }
+    DOORSTEP_TRY(append_audit_fresh(db, changes));
     for (const auto& ev : req.audit_events) {
-      // The hub trusts the session, not the event, for who and where.
-      AuditEntry e{ev.id,          ev.text("at"),        caller.user, caller.device_id, ev.text("action"),
-                   ev.text("record_type"), ev.text("record_id"), "",          now};
+      // The hub trusts the session, not the event, for who and where; the time the
+      // device gives, in the one form the log's date filters compare.
+      std::string at = ev.text("at");
+      if (auto canonical = normalise_timestamp(at)) at = *canonical;
+      AuditEntry e{ev.id,   at, caller.user, caller.device_id, ev.text("action"), ev.text("record_type"),
+                   ev.text("record_id"), "", now, "worker", source};
       if (e.at.empty() || e.action.empty()) continue;
       auto stored = append_audit(db, e);
       if (!stored) return stored.error();
@@ -244,7 +262,8 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
           {caller.device_id, case_id, now, caller.device_id, case_id});
       if (!n) return n.error();
       if (*n > 0) {
-        auto a = append_audit(db, {new_uuid(), now, caller.user, caller.device_id, "purged", "case", case_id, "", now});
+        auto a = append_audit(db, {new_uuid(), now, caller.user, caller.device_id, "purged", "case", case_id, "", now,
+                                   "worker", source});
         if (!a) return a.error();
       }
     }

@@ -5,7 +5,7 @@
 // (protocol::merge_operation) with the current state, record rules, and the new
 // state stored with rev = a new global sequence number; each FieldConflict becomes a
 // "conflict" record. The effects, the results, the device's last seq, its audit
-// events and purge reports commit in ONE transaction per request: a retried request
+// events, the audit of its changes and purge reports commit in ONE transaction per request: a retried request
 // either finds everything or nothing. Operations based on another epoch (a device
 // that has not yet noticed a restore) are refused whole, before anything applies. Stateless over the Hub: thread-safe.
 #pragma once
@@ -24,8 +24,10 @@ class Push {
   // caller: a worker's device session (Devices::check passed). A request naming
   // another epoch (request.epoch, when given) applies nothing: sync/conflict with
   // *mismatch filled in (when given). The device re-reads, then pushes again.
+  // source: the request's address, for the audit log (the device's events, and each
+  // change it made: created, changed or deleted, role "worker").
   Result<protocol::PushResponse> apply(const AccessClaims& caller, const protocol::PushRequest& request,
-                                       EpochMismatch* mismatch = nullptr);
+                                       EpochMismatch* mismatch = nullptr, const std::string& source = {});
 
  private:
   Hub& hub_;
