@@ -62,9 +62,7 @@ Result<std::int64_t> BlobTransfer::fetch_missing(std::int64_t* bytes) {
     if (!r) {
       // No connection or credentials: stop the pass. Anything else concerns this blob
       // only (not uploaded yet by its author, refused, damaged): try it next time.
-      if (r.error().code == ErrorCode::unavailable || r.error().code == ErrorCode::unauthorised ||
-          r.error().code == ErrorCode::erased)
-        return r.error();
+      if (stops_pass(r.error())) return r.error();
       continue;
     }
     auto stored = store_.blobs().import_bytes(r->body, sha);

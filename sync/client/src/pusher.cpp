@@ -36,9 +36,7 @@ Status Pusher::push_all(SyncSummary& summary) {
         if (a && *a && store_.blobs().contains((*a)->text("sha256"))) {
           auto up = blobs_.upload((*a)->text("sha256"), (*a)->integer("size_bytes").value_or(0));
           if (!up) {
-            const ErrorCode c = up.error().code;
-            if (c == ErrorCode::unavailable || c == ErrorCode::unauthorised || c == ErrorCode::erased)
-              return up.error();
+            if (stops_pass(up.error())) return up.error();
             // This attachment cannot go up (damaged on the device, refused by the
             // server): quarantine its operation with the reason and send the rest.
             unsendable.emplace_back(o.seq, "the photo could not be sent: " + up.error().message);

@@ -3,17 +3,26 @@
 namespace doorstep::client {
 
 Error response_error(const HttpResponse& r, bool* wipe) {
-  std::string message = "the server answered " + std::to_string(r.status);
+  std::string message;
   std::string code;
   auto j = protocol::parse_json_text(r.body, 64 * 1024);
   if (j) {
     auto body = protocol::parse_error_body(*j);
     if (body) {
-      if (!body->message.empty()) message = body->message;
+      message = body->message;
       code = body->code;
       if (body->wipe && wipe) *wipe = true;
     }
   }
+  auto error = [&](ErrorCode ec, const char* fallback = nullptr) {
+    if (message.empty()) message = fallback ? fallback : "the server answered " + std::to_string(r.status);
+    return make_error(ErrorDomain::sync, ec, message);
+  };
+  if (r.status == 403 && code == "password_change_required")
+    return error(ErrorCode::password_change_required, "the office reset this password; choose a new one");
+  if (r.status == 403 && code == "account_disabled")
+    return error(ErrorCode::account_disabled, "this account is disabled; ask your council's IT");
+  if (r.status == 429) return error(ErrorCode::too_many_attempts, "too many failed attempts; try again later");
   ErrorCode ec = ErrorCode::invalid_argument;
   if (r.status == 401 || r.status == 403) ec = ErrorCode::unauthorised;
   else if (r.status == 404) ec = ErrorCode::not_found;
@@ -21,7 +30,7 @@ Error response_error(const HttpResponse& r, bool* wipe) {
   else if (r.status == 410) ec = ErrorCode::erased;
   else if (r.status == 413) ec = ErrorCode::too_large;
   else if (r.status >= 500 || r.status == 0) ec = ErrorCode::unavailable;
-  return make_error(ErrorDomain::sync, ec, message);
+  return error(ec);
 }
 
 void Session::observe_server_clock(const std::string& hlc) {
@@ -45,9 +54,10 @@ Status Session::refresh() {
   if (!j) return j.error();
   auto t = protocol::parse_token_response(*j);
   if (!t) return t.error();
-  if (!t->refresh_token.empty()) {
-    // The hub replaced the credential: the one just sent no longer works. Keep the new
-    // one before using the token it came with.
+  if (!t->refresh_token.empty() && t->refresh_token != **token) {
+    // The credential just sent no longer works: keep the new one before anything uses
+    // the new access token. If this write fails the new token is not used either; the
+    // hub honours the previous credential once more shortly after (a lost answer).
     DOORSTEP_TRY(store_.write([&](Writer& w) { return w.set_meta("refresh_token", t->refresh_token); }));
   }
   access_token_ = t->access_token;

@@ -1,7 +1,9 @@
 // Session: authorised requests for one sync pass. Holds the short-lived access token
 // in memory only; refreshes it from the refresh credential in the store when it is
-// missing or refused (once per request). Turns error responses into Errors and
-// notices the server's wipe instruction. Not thread-safe.
+// missing or refused (once per request). The hub rotates refresh credentials on every
+// use: the new one is written to the store before the new access token is used.
+// Turns error responses into Errors and notices the server's wipe instruction. Not
+// thread-safe.
 #pragma once
 
 #include <optional>
@@ -52,7 +54,23 @@ class Session {
   std::optional<Restored> restored_;
 };
 
-// Maps a non-2xx response to an Error (and reports a wipe instruction).
+// Maps a non-2xx response to an Error (and reports a wipe instruction). 403
+// "password_change_required" and "account_disabled", and 429, have their own codes.
 Error response_error(const HttpResponse& r, bool* wipe);
+
+// An error about the pass rather than one request (no connection, credentials or an
+// account refused, the device revoked): the pass stops; nothing is blamed on
+// the record at hand.
+inline bool stops_pass(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::unavailable:
+    case ErrorCode::unauthorised:
+    case ErrorCode::erased:
+    case ErrorCode::account_disabled:
+    case ErrorCode::password_change_required:
+    case ErrorCode::too_many_attempts: return true;
+    default: return false;
+  }
+}
 
 }  // namespace doorstep::client

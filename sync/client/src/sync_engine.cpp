@@ -83,14 +83,22 @@ Result<SyncSummary> SyncEngine::sync_once() {
 }
 
 Status enrol(Store& store, Transport& transport, const std::string& server_url, const SecretString& password,
-             const std::string& device_name) {
-  protocol::EnrolRequest req{store.user(), std::string(password.data(), password.size()), store.device_id(), device_name};
+             const std::string& device_name, const SecretString& new_password) {
+  protocol::EnrolRequest req{store.user(), std::string(password.data(), password.size()), store.device_id(), device_name,
+                             std::string(new_password.data(), new_password.size())};
   HttpRequest http{"POST", "/v1/enrol", protocol::dump(protocol::to_json(req)), {{"Content-Type", "application/json"}}};
   sodium_memzero(req.password.data(), req.password.size());
+  sodium_memzero(req.new_password.data(), req.new_password.size());
   auto r = transport.send(http);
   sodium_memzero(http.body.data(), http.body.size());
   if (!r) return r.error();
-  if (r->status != 200) return response_error(*r, nullptr);
+  if (r->status != 200) {
+    Error e = response_error(*r, nullptr);
+    // A new password the hub's rules refused: the reason is for the worker, who
+    // chooses another.
+    if (!new_password.empty() && r->status == 400) e.domain = ErrorDomain::input;
+    return e;
+  }
   auto j = protocol::parse_json_text(r->body, 64 * 1024);
   if (!j) return j.error();
   auto resp = protocol::parse_enrol_response(*j);

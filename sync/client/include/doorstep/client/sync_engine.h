@@ -73,10 +73,17 @@ class SyncEngine {
 };
 
 // Enrols a new store with the server (username = the store's user): stores the
-// server URL, refresh credential, worker and epoch in the encrypted store.
-// unauthorised on a wrong username or password.
+// server URL, refresh credential, worker and epoch in the encrypted store. Errors:
+//   sync/password_change_required  the office reset this password: ask the worker for a
+//                                  new one and call again with it as new_password
+//   input/invalid_argument         (with new_password) the hub refused the new password;
+//                                  the message says why
+//   sync/account_disabled          the office disabled the account (the message says so)
+//   sync/too_many_attempts         too many failed attempts; the message says when to retry
+//   sync/unauthorised              a wrong user name or password
+// Nothing is written to the store unless enrolment succeeds.
 Status enrol(Store& store, Transport& transport, const std::string& server_url, const SecretString& password,
-             const std::string& device_name);
+             const std::string& device_name, const SecretString& new_password = SecretString());
 
 // Exponential backoff with full jitter for failed passes: the delay before retry n
 // (n = consecutive failures, from 1) is uniform in [0, min(max_ms, base_ms * 2^(n-1))].
