@@ -73,6 +73,7 @@ Status Pusher::push_all(SyncSummary& summary) {
       if (resp->results[i].seq != req.operations[i].seq || resp->results[i].op_id != req.operations[i].op_id)
         return bad_answer("results out of order");
     session_.observe_server_clock(resp->server_hlc);
+    if (resp->retire) session_.note_retire();  // the rest goes up all the same, then the store is erased
 
     std::vector<std::string> audit_ids;
     for (const auto& a : *audit) audit_ids.push_back(a.id);

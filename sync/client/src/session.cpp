@@ -2,7 +2,7 @@
 
 namespace doorstep::client {
 
-Error response_error(const HttpResponse& r, bool* wipe) {
+Error response_error(const HttpResponse& r, bool* wipe, bool* retire) {
   std::string message;
   std::string code;
   auto j = protocol::parse_json_text(r.body, 64 * 1024);
@@ -11,7 +11,13 @@ Error response_error(const HttpResponse& r, bool* wipe) {
     if (body) {
       message = body->message;
       code = body->code;
-      if (body->wipe && wipe) *wipe = true;
+      // A retired device must push what it holds before it erases: "retire" wins
+      // over the "wipe" the hub sends beside it for older devices.
+      if (body->retire || code == "retired") {
+        if (retire) *retire = true;
+      } else if (body->wipe && wipe) {
+        *wipe = true;
+      }
     }
   }
   auto error = [&](ErrorCode ec, const char* fallback = nullptr) {
@@ -49,7 +55,7 @@ Status Session::refresh() {
                   {{"Content-Type", "application/json"}}};
   auto r = transport_.send(req);
   if (!r) return r.error();
-  if (r->status != 200) return response_error(*r, &wipe_);
+  if (r->status != 200) return response_error(*r, &wipe_, &retire_);
   auto j = protocol::parse_json_text(r->body, 64 * 1024);
   if (!j) return j.error();
   auto t = protocol::parse_token_response(*j);
@@ -61,11 +67,12 @@ Status Session::refresh() {
     DOORSTEP_TRY(store_.write([&](Writer& w) { return w.set_meta("refresh_token", t->refresh_token); }));
   }
   access_token_ = t->access_token;
+  if (t->retire) retire_ = true;
   observe_server_clock(t->server_hlc);
   return {};
 }
 
-Result<HttpResponse> Session::call(HttpRequest request) {
+Result<HttpResponse> Session::call(HttpRequest request, HttpResponse* refused) {
   if (access_token_.empty()) DOORSTEP_TRY(refresh());
   for (int attempt = 0; attempt < 2; ++attempt) {
     HttpRequest req = request;
@@ -83,7 +90,8 @@ Result<HttpResponse> Session::call(HttpRequest request) {
       if (body && body->code == "restored" && !body->epoch.empty())
         restored_ = Restored{body->epoch, body->epoch_base};
     }
-    return response_error(*r, &wipe_);
+    if (refused) *refused = *r;
+    return response_error(*r, &wipe_, &retire_);
   }
   return make_error(ErrorDomain::sync, ErrorCode::unauthorised, "the server refused this device's credentials");
 }

@@ -2,8 +2,8 @@
 // in memory only; refreshes it from the refresh credential in the store when it is
 // missing or refused (once per request). The hub rotates refresh credentials on every
 // use: the new one is written to the store before the new access token is used.
-// Turns error responses into Errors and notices the server's wipe instruction. Not
-// thread-safe.
+// Turns error responses into Errors and notices the hub's instructions: wipe (a lost
+// device: erase now) and retire (push everything unsent, then erase). Not thread-safe.
 #pragma once
 
 #include <optional>
@@ -17,11 +17,14 @@ namespace doorstep::client {
 
 class Session {
  public:
-  Session(Store& store, Transport& transport) : store_(store), transport_(transport) {}
+  // access_token: one still held from an earlier pass ("" to refresh first).
+  Session(Store& store, Transport& transport, std::string access_token = {})
+      : store_(store), transport_(transport), access_token_(std::move(access_token)) {}
 
   // Sends with "Authorization: Bearer"; 2xx responses are returned, anything else is
-  // an Error carrying the server's message. A revoked device sets wipe_requested().
-  Result<HttpResponse> call(HttpRequest request);
+  // an Error carrying the server's message (and, with refused, the response itself).
+  // A lost device sets wipe_requested(), a retired one retire_requested().
+  Result<HttpResponse> call(HttpRequest request, HttpResponse* refused = nullptr);
   // call() and parse the body as JSON within the response size cap.
   Result<nlohmann::json> call_json(HttpRequest request);
 
@@ -32,7 +35,15 @@ class Session {
   // reports. Needs a token from an earlier call().
   Result<HttpResponse> send_once(const HttpRequest& request) const;
 
+  // The hub said this device is lost (410 "revoked", wipe): erase at once.
   bool wipe_requested() const { return wipe_; }
+  // The hub said this device is retired (a token or push answer with "retire", or 410
+  // "retired"): push everything unsent, then erase.
+  bool retire_requested() const { return retire_; }
+  void note_retire() { retire_ = true; }
+  // The access token held in memory ("" if none was issued in this pass): the erase
+  // receipt is sent with it after the store, and the refresh credential, are gone.
+  const std::string& access_token() const { return access_token_; }
   // The server answered 409 "restored": its history was restored from a backup (the
   // request named another epoch, or a cursor ahead of its history). The device must
   // re-read from the start (Puller::begin_restore); nullopt otherwise.
@@ -51,15 +62,18 @@ class Session {
   Transport& transport_;
   std::string access_token_;
   bool wipe_ = false;
+  bool retire_ = false;
   std::optional<Restored> restored_;
 };
 
-// Maps a non-2xx response to an Error (and reports a wipe instruction). 403
-// "password_change_required" and "account_disabled", and 429, have their own codes.
-Error response_error(const HttpResponse& r, bool* wipe);
+// Maps a non-2xx response to an Error, and reports the hub's instructions: *wipe for
+// a lost device (erase at once), *retire for a retired one (push first, then erase;
+// a retire is never reported as a wipe). 403 "password_change_required" and
+// "account_disabled", and 429, have their own codes.
+Error response_error(const HttpResponse& r, bool* wipe, bool* retire = nullptr);
 
 // An error about the pass rather than one request (no connection, credentials or an
-// account refused, the device revoked): the pass stops; nothing is blamed on
+// account refused, the device lost or retired): the pass stops; nothing is blamed on
 // the record at hand.
 inline bool stops_pass(const Error& e) {
   switch (e.code) {

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "blob_transfer.h"
 #include "doorstep/protocol/messages.h"
@@ -13,6 +15,25 @@
 
 namespace doorstep::client {
 
+namespace {
+
+// POST /v1/devices/wiped, a few times if no answer comes; true once the hub confirmed.
+bool send_erase_receipt(Transport& transport, const std::string& device_id, const std::string& access_token) {
+  const std::string body = protocol::dump(nlohmann::json{{"device_id", device_id}});
+  HttpRequest req{"POST", "/v1/devices/wiped", body, {{"Content-Type", "application/json"}}};
+  if (!access_token.empty()) req.headers.emplace_back("Authorization", "Bearer " + access_token);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << attempt));
+    auto r = transport.send(req);
+    if (!r) continue;  // no answer: try again
+    if (r->status >= 200 && r->status < 300) return true;
+    if (r->status < 500 && r->status != 429) return false;  // refused: asking again changes nothing
+  }
+  return false;
+}
+
+}  // namespace
+
 SyncEngine::SyncEngine(Store& store, Transport& transport, SyncOptions options)
     : store_(store), transport_(transport), options_(std::move(options)) {
   options_.push_batch = std::clamp(options_.push_batch, 1, protocol::kMaxPushOperations);
@@ -22,7 +43,15 @@ SyncEngine::SyncEngine(Store& store, Transport& transport, SyncOptions options)
 Result<SyncSummary> SyncEngine::sync_once() {
   if (store_.locked()) return make_error(ErrorDomain::state, ErrorCode::invalid_transition, "the store is locked");
   SyncSummary summary;
-  Session session(store_, transport_);
+  Session session(store_, transport_, std::move(access_token_));
+  // The access token stays in memory for the next pass (and is forgotten with an
+  // erased store).
+  struct KeepToken {
+    std::string& to;
+    const Session& session;
+    const SyncSummary& summary;
+    ~KeepToken() { to = summary.wiped ? std::string() : session.access_token(); }
+  } keep{access_token_, session, summary};
   BlobTransfer blobs(store_, session);
   ScopePurge purge(store_);
   Pusher pusher(store_, session, blobs, purge, options_);
@@ -41,6 +70,8 @@ Result<SyncSummary> SyncEngine::sync_once() {
         DOORSTEP_TRY(puller.begin_restore(*session.restored(), summary));
       }
     }
+    // A retired or lost device reads nothing more: what it holds goes up, then it erases.
+    if (session.retire_requested() || session.wipe_requested()) return {};
     DOORSTEP_TRY(puller.pull_all(summary));
     if (summary.server_restored || *checking) {
       // What the restored server lacked, and the work that waited, goes up now; then
@@ -69,16 +100,49 @@ Result<SyncSummary> SyncEngine::sync_once() {
     });
   };
   Status st = run();
-  if (session.wipe_requested()) {
-    // The office revoked this device: nothing of the caseload may stay on it.
-    const auto dir = store_.paths().dir;
-    store_.lock();
-    auto erased = Store::erase(dir);
-    if (!erased.ok()) return erased.error();
-    summary.wiped = true;
-    return summary;
+  if (session.wipe_requested()) return erase_store(session, summary, false);
+  if (session.retire_requested()) {
+    // The office retired this device: everything it holds unsent goes up first. A
+    // refused push (no network, a lost answer) erases nothing: the next pass tries
+    // again, and the hub's exactly-once push takes the operations it already has.
+    auto checking = store_.meta("restore_base");
+    if (!checking) return checking.error();
+    if (*checking)
+      return make_error(ErrorDomain::sync, ErrorCode::invalid_transition,
+                        "the office retired this device, but it cannot yet tell what the restored hub lacks; "
+                        "nothing was erased");
+    Status pushed = pusher.push_all(summary);
+    if (pushed.ok() && options_.before_erase) {
+      // Other connections to the store (the app's screens) close, then what they wrote
+      // until then goes up too: nothing can be written after the last push.
+      pushed = options_.before_erase();
+      if (pushed.ok()) pushed = pusher.push_all(summary);
+    }
+    if (session.wipe_requested()) return erase_store(session, summary, false);  // lost meanwhile
+    if (!pushed.ok()) return pushed.error();
+    return erase_store(session, summary, true);
   }
   if (!st.ok()) return st.error();
+  return summary;
+}
+
+Result<SyncSummary> SyncEngine::erase_store(const Session& session, SyncSummary& summary, bool retired) {
+  // What the receipt needs, and what the summary tells the worker, before it is gone.
+  const std::string device = store_.device_id();
+  if (auto info = store_.info(); info) {
+    summary.unsent_erased = info->pending_operations;
+    summary.quarantine_erased = info->quarantined;
+    summary.drafts_erased = info->drafts;
+  }
+  const auto dir = store_.paths().dir;
+  store_.lock();
+  auto erased = Store::erase(dir);
+  if (!erased.ok()) return erased.error();
+  summary.wiped = true;
+  summary.retired = retired;
+  // The receipt tells the office the device is clean. The erase stands whatever its
+  // fate: a device that could not say so shows as still pending at the office.
+  summary.receipt_sent = send_erase_receipt(transport_, device, session.access_token());
   return summary;
 }
 

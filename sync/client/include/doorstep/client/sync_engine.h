@@ -4,6 +4,12 @@
 // that left scope, blobs down. Small parts with one job each (session, pusher,
 // puller, blob transfer, scope purge) under this coordinator, which owns their state.
 //
+// The office's instructions (docs/architecture.md): a lost device (410 "revoked")
+// erases its store at once; a retired one (a token or push answer with "retire", or
+// 410 "retired") first pushes everything it holds unsent until the outbox is empty,
+// then erases. Either way the device then sends a receipt (POST /v1/devices/wiped)
+// with the access token it holds in memory. A retire whose push fails erases nothing.
+//
 // After a restore of the server (a new epoch, docs/architecture.md): the pass
 // re-reads from the start, queues again what the restored server lacks, pushes it
 // and reads once more; the summary says so (server_restored, resent).
@@ -23,6 +29,8 @@
 
 namespace doorstep::client {
 
+class Session;
+
 struct SyncProgress {
   std::string phase;          // "push", "pull", "purge", "blobs"
   std::int64_t records = 0;   // operations pushed or entries pulled so far in this phase
@@ -34,6 +42,11 @@ struct SyncOptions {
   int page_limit = 2000;                // entries per changes page (max protocol::kMaxPageEntries)
   bool prefetch_blobs = true;           // download every attachment of the caseload
   std::function<void(const SyncProgress&)> on_progress;  // called on the engine's thread
+  // A retired device has pushed everything; before its store is erased, every other
+  // connection to the store (the app's screens) must close, so that nothing can be
+  // written after the last push (the engine pushes once more after this returns). An
+  // error erases nothing; the next pass tries again. Called on the engine's thread.
+  std::function<Status()> before_erase;
 };
 
 struct SyncSummary {
@@ -48,7 +61,14 @@ struct SyncSummary {
   std::int64_t blobs_up = 0;
   std::int64_t blobs_down = 0;
   std::int64_t bytes_down = 0;
-  bool wiped = false;            // the office revoked this device; the store was erased
+  bool wiped = false;            // the store was erased at the office's request (lost or retired);
+                                 // the Store is locked and unusable
+  bool retired = false;          // the office retired this device: everything unsent went up first
+                                 // (counted in pushed), then the store was erased
+  std::int64_t unsent_erased = 0;      // changes erased without reaching the hub (a lost device)
+  std::int64_t quarantine_erased = 0;  // refused changes (the quarantine) erased with the store
+  std::int64_t drafts_erased = 0;      // drafts never finished, erased with the store
+  bool receipt_sent = false;     // the hub confirmed the erase; if not, the office sees it pending
   bool server_restored = false;  // the server's history was restored from a backup: this pass
                                  // re-read everything and checked this device's copies
   std::int64_t resent = 0;       // operations queued again because the restored server lacked
@@ -61,15 +81,20 @@ class SyncEngine {
 
   // One full pass. Errors: unavailable (no network; nothing lost, try later),
   // unauthorised (credentials refused; re-enrol), sync/invalid_argument (a malformed
-  // response; nothing from it was applied). When the server says this device is
-  // revoked the store is erased and the summary has wiped = true (the Store is then
-  // locked and unusable).
+  // response; nothing from it was applied). When the office says this device is lost
+  // or retired the store is erased and the summary has wiped = true (and retired for
+  // a retire); the Store is then locked and unusable. The short-lived access token
+  // is kept in memory for the engine's next pass (a lost device's erase receipt needs
+  // one: the hub issues none to it).
   Result<SyncSummary> sync_once();
 
  private:
+  Result<SyncSummary> erase_store(const Session& session, SyncSummary& summary, bool retired);
+
   Store& store_;
   Transport& transport_;
   SyncOptions options_;
+  std::string access_token_;
 };
 
 // Enrols a new store with the server (username = the store's user): stores the
