@@ -1,7 +1,9 @@
 // sync, conflicts, resolve, quarantine; and enrolment for init --server.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "cli.h"
 #include "doorstep/client/curl_transport.h"
@@ -34,7 +36,32 @@ nlohmann::json summary_json(const client::SyncSummary& s) {
           {"conflicts", s.conflicts}, {"rejected", s.rejected}, {"pulled", s.pulled},
           {"revoked", s.revoked},   {"purged", s.purged},     {"blobs_up", s.blobs_up},
           {"blobs_down", s.blobs_down}, {"bytes_down", s.bytes_down}, {"wiped", s.wiped},
+          {"retired", s.retired},   {"unsent_erased", s.unsent_erased},
+          {"quarantine_erased", s.quarantine_erased}, {"drafts_erased", s.drafts_erased},
+          {"receipt_sent", s.receipt_sent},
           {"server_restored", s.server_restored}, {"resent", s.resent}};
+}
+
+std::string count(std::int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// What a pass that erased the store tells the worker: what went up, what did not.
+std::string erased_text(const client::SyncSummary& s) {
+  std::string h;
+  if (s.retired) {
+    h = "The office retired this device. Sent " + count(s.pushed, "change", "changes") +
+        " and everything else it held to the hub, then erased its store at the office's request.";
+  } else {
+    h = "The office reported this device lost: its store has been erased";
+    h += s.unsent_erased > 0 ? ", with " + count(s.unsent_erased, "change", "changes") + " that had not been sent."
+                             : ".";
+  }
+  if (s.quarantine_erased > 0)
+    h += " " + count(s.quarantine_erased, "change", "changes") + " the hub had refused (the quarantine) went with it.";
+  if (s.drafts_erased > 0) h += " " + count(s.drafts_erased, "unfinished draft", "unfinished drafts") + " went with it.";
+  if (!s.receipt_sent) h += " The hub did not confirm the erase; the office will see it as still pending.";
+  return h;
 }
 
 int sync(Context& ctx) {
@@ -52,8 +79,7 @@ int sync(Context& ctx) {
   auto r = engine.sync_once();
   if (tty) std::cerr << "\r\033[K" << std::flush;
   if (!r) return ctx.fail(r.error());
-  if (r->wiped)
-    return ctx.done(summary_json(*r), "The office has revoked this device: its store has been erased.");
+  if (r->wiped) return ctx.done(summary_json(*r), erased_text(*r));
   std::string h;
   if (r->server_restored)
     h = "The server was restored from a backup: everything was read again, and " + std::to_string(r->resent) +
@@ -119,6 +145,23 @@ int quarantine(Context& ctx) {
   return ctx.done({{"quarantine", arr}}, h);
 }
 
+// A new password: DOORSTEP_NEW_PASSWORD, or typed twice on the terminal (asked again,
+// up to three times, when the two entries differ).
+Result<SecretString> read_new_password(const std::string& user) {
+  if (const char* v = std::getenv("DOORSTEP_NEW_PASSWORD"); v != nullptr && *v != '\0')
+    return read_secret("DOORSTEP_NEW_PASSWORD", "", false);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto first = read_secret("DOORSTEP_NEW_PASSWORD", "New password for " + user, false);
+    if (!first) return first.error();
+    auto again = read_secret("DOORSTEP_NEW_PASSWORD", "The same password again", false);
+    if (!again) return again.error();
+    if (std::string_view(first->data(), first->size()) == std::string_view(again->data(), again->size()))
+      return std::move(*first);
+    std::cerr << "doorstep: the two entries differ; try again\n";
+  }
+  return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "the two entries differed three times");
+}
+
 }  // namespace
 
 Status enrol_store(Store& store, const std::string& server_url, const std::string& ca_file,
@@ -135,7 +178,22 @@ Status enrol_store(Store& store, const std::string& server_url, const std::strin
     if (!public_key_pin.empty()) DOORSTEP_TRY(w.set_meta("server_public_key_pin", public_key_pin));
     return {};
   }));
-  return client::enrol(store, **transport, server_url, *password, device_name);
+  Status st = client::enrol(store, **transport, server_url, *password, device_name);
+  if (st.ok() || st.error().code != ErrorCode::password_change_required) return st;
+  // The office reset this password: the hub takes the one-time password once more
+  // with the worker's new one.
+  std::cerr << "doorstep: " << st.error().message << "\n"
+            << "doorstep: the office reset your password; choose a new one (at least 10 characters, "
+               "not a common password, not your user name)\n";
+  const bool from_env = std::getenv("DOORSTEP_NEW_PASSWORD") != nullptr && *std::getenv("DOORSTEP_NEW_PASSWORD");
+  for (int attempt = 1;; ++attempt) {
+    auto fresh = read_new_password(store.user());
+    if (!fresh) return fresh.error();
+    st = client::enrol(store, **transport, server_url, *password, device_name, *fresh);
+    // A refused new password (too short, too common): say why and ask again.
+    if (st.ok() || st.error().domain != ErrorDomain::input || from_env || attempt >= 3) return st;
+    std::cerr << "doorstep: the hub refused that password: " << st.error().message << "\n";
+  }
 }
 
 void add_sync_commands(CLI::App& app, Context& ctx) {
