@@ -73,7 +73,13 @@ AppContext::AppContext(const QString& data_dir, const StoreOptions& options, Pla
     quarantine_->reload();
     outbox_->reload();
   });
-  QObject::connect(sync_.get(), &SyncController::wiped, r, [this] { session_->lock(); });
+  // The office retired this device or reported it lost: the screens let go of the
+  // store before a retire's erase; afterwards the sign-in page says what happened.
+  QObject::connect(sync_.get(), &SyncController::erasing, r, [this] { session_->beginOfficeErase(); });
+  QObject::connect(sync_.get(), &SyncController::eraseHeld, r,
+                   [this](const QString& message) { session_->officeEraseHeld(message); });
+  QObject::connect(sync_.get(), &SyncController::wiped, r,
+                   [this](const QString& message) { session_->officeErased(message); });
 }
 
 AppContext::~AppContext() {

@@ -1,5 +1,9 @@
 #include "sync_controller.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 #include "caseload_model.h"
 #include "doorstep/platform/connectivity.h"
 #include "sync_worker.h"
@@ -11,7 +15,7 @@ SyncController::SyncController(WorkerSession& session, platform::Connectivity& c
                                QObject* parent)
     : QObject(parent), session_(session), connectivity_(connectivity) {
   thread_.setObjectName(QStringLiteral("doorstep-sync"));
-  worker_ = new SyncWorker(options);
+  worker_ = new SyncWorker(options, [this](int generation) { return closeScreensForErase(generation); });
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(worker_, &SyncWorker::opened, this, [this](int gen, bool ok, const QString& error) {
@@ -47,6 +51,28 @@ SyncController::SyncController(WorkerSession& session, platform::Connectivity& c
       setState(State::Offline);
     }
   });
+}
+
+bool SyncController::closeScreensForErase(int generation) {
+  struct Handshake {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+  };
+  auto h = std::make_shared<Handshake>();
+  // Dropped unrun if this object goes first; the wait then ends by its timeout.
+  QMetaObject::invokeMethod(
+      this,
+      [this, h, generation] {
+        erasing_generation_ = generation;
+        emit erasing();  // the UI's store is closed when this returns
+        std::lock_guard<std::mutex> g(h->m);
+        h->done = true;
+        h->cv.notify_all();
+      },
+      Qt::QueuedConnection);
+  std::unique_lock<std::mutex> l(h->m);
+  return h->cv.wait_for(l, std::chrono::seconds(15), [&] { return h->done; });
 }
 
 SyncController::~SyncController() {
@@ -134,17 +160,51 @@ void SyncController::syncNow() {
 
 void SyncController::onPassFinished(int generation, int error_code, const QString& message, const QVariantMap& summary,
                                     bool was_wiped) {
+  const bool erasing = generation == erasing_generation_;
+  if (erasing) erasing_generation_ = -1;
+  const auto n = [&](const char* k) { return summary.value(QLatin1String(k)).toLongLong(); };
+  if (was_wiped) {
+    // Told even when the screens closed during the pass (a retire closes them first).
+    const auto count = [](qint64 k, const QString& one, const QString& many) { return k == 1 ? one : many.arg(k); };
+    QString text;
+    if (summary.value(QStringLiteral("retired")).toBool()) {
+      text = n("pushed") > 0
+                 ? tr("Your council retired this device. It sent the hub the %1 waiting, then everything on it was "
+                      "erased.")
+                       .arg(count(n("pushed"), tr("1 change"), tr("%1 changes")))
+                 : tr("Your council retired this device. Nothing was waiting to be sent, and everything on it has "
+                      "been erased.");
+    } else {
+      text = tr("Your council reported this device lost, so everything on it was erased.");
+      if (n("unsent_erased") > 0)
+        text += QLatin1Char(' ') + count(n("unsent_erased"), tr("1 change not yet sent was erased with it."),
+                                         tr("%1 changes not yet sent were erased with it."));
+    }
+    if (n("quarantine_erased") > 0)
+      text += QLatin1Char(' ') + count(n("quarantine_erased"), tr("1 change the hub had refused was erased with it."),
+                                       tr("%1 changes the hub had refused were erased with it."));
+    if (n("drafts_erased") > 0)
+      text += QLatin1Char(' ') + count(n("drafts_erased"), tr("1 unfinished draft was erased with it."),
+                                       tr("%1 unfinished drafts were erased with it."));
+    if (generation == generation_) {
+      running_ = false;
+      open_ = false;
+      phase_.clear();
+      emit progressChanged();
+      last_result_ = text;
+      setState(State::Failed);
+    }
+    emit wiped(text);
+    return;
+  }
+  if (erasing)
+    emit eraseHeld(tr("Your council has retired this device, but what it holds could not all be sent yet (%1). "
+                      "Nothing was erased; unlock to try again.")
+                       .arg(message.isEmpty() ? tr("no answer") : message));
   if (generation != generation_) return;
   running_ = false;
   phase_.clear();
   emit progressChanged();
-  if (was_wiped) {
-    open_ = false;
-    last_result_ = tr("The office has removed this device's access; its data was erased");
-    setState(State::Failed);
-    emit wiped();
-    return;
-  }
   if (error_code != 0) {
     const auto code = static_cast<ErrorCode>(error_code);
     const qint64 wait = backoff_.failed();
@@ -160,7 +220,6 @@ void SyncController::onPassFinished(int generation, int error_code, const QStrin
     setState(State::Failed);
   } else {
     backoff_.succeeded();
-    const auto n = [&](const char* k) { return summary.value(QLatin1String(k)).toLongLong(); };
     last_result_ = tr("Sent %1, received %2").arg(n("pushed")).arg(n("pulled"));
     if (n("conflicts") > 0) last_result_ += tr(", %n conflict(s) to look at", nullptr, int(n("conflicts")));
     if (n("rejected") > 0) last_result_ += tr(", %n refused (see below)", nullptr, int(n("rejected")));

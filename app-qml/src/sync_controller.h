@@ -83,19 +83,29 @@ class SyncController : public QObject {
   void countsChanged();
   // A pass ended and pulled or pushed something: models re-read.
   void synced();
-  // The office revoked this device; the store has been erased.
-  void wiped();
+  // The office retired this device or reported it lost; the store has been erased.
+  // message says so in plain words, with what was sent and what went with it.
+  void wiped(const QString& message);
+  // The office retired this device and sync has sent everything it holds: the UI's
+  // screens must let go of the store now (WorkerSession::beginOfficeErase).
+  void erasing();
+  // The erase that erasing() began did not happen this time (the last push failed).
+  void eraseHeld(const QString& message);
 
  private:
   void setState(State s);
   void schedule(int ms);
   void onPassFinished(int generation, int error_code, const QString& message, const QVariantMap& summary, bool was_wiped);
+  // On the sync thread: has the UI thread emit erasing() and waits (at most 15 s)
+  // until it has.
+  bool closeScreensForErase(int generation);
   WorkerSession& session_;
   platform::Connectivity& connectivity_;
   Timing timing_;
   QThread thread_;
   SyncWorker* worker_ = nullptr;  // lives on thread_; deleted when it finishes
   int generation_ = 0;
+  int erasing_generation_ = -1;  // the pass that closed the screens for an erase
   bool open_ = false;          // the worker's store is open for this generation
   bool running_ = false;       // a pass is in progress
   bool again_ = false;         // another pass was asked for during this one

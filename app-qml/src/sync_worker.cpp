@@ -19,6 +19,7 @@ void SyncWorker::open(const QString& dir, std::shared_ptr<const SecretString> pi
 }
 
 void SyncWorker::close() {
+  engine_.reset();
   transport_.reset();
   if (store_) store_->lock();
   store_.reset();
@@ -40,17 +41,29 @@ void SyncWorker::runPass(int generation) {
     if (!t) return emit passFinished(generation, static_cast<int>(t.error().code), describe(t.error()), summary, false);
     transport_ = std::move(*t);
   }
-  client::SyncOptions options;
-  options.on_progress = [this, generation](const client::SyncProgress& p) {
-    emit progress(generation, QString::fromStdString(p.phase), p.records);
-  };
-  client::SyncEngine engine(*store_, *transport_, options);
-  auto r = engine.sync_once();
+  if (!engine_ || engine_generation_ != generation) {
+    // One engine for the open store: it keeps the access token between passes.
+    client::SyncOptions options;
+    options.on_progress = [this, generation](const client::SyncProgress& p) {
+      emit progress(generation, QString::fromStdString(p.phase), p.records);
+    };
+    options.before_erase = [this, generation]() -> Status {
+      if (close_others_ && !close_others_(generation))
+        return make_error(ErrorDomain::state, ErrorCode::unavailable,
+                          "the app could not close its screens before erasing this device; it tries again next time");
+      return {};
+    };
+    engine_ = std::make_unique<client::SyncEngine>(*store_, *transport_, options);
+    engine_generation_ = generation;
+  }
+  auto r = engine_->sync_once();
   if (!r) return emit passFinished(generation, static_cast<int>(r.error().code), describe(r.error()), summary, false);
   summary = {{"pushed", qint64(r->pushed)},     {"conflicts", qint64(r->conflicts)},
              {"rejected", qint64(r->rejected)}, {"pulled", qint64(r->pulled)},
              {"purged", qint64(r->purged)},     {"blobs_up", qint64(r->blobs_up)},
-             {"blobs_down", qint64(r->blobs_down)}};
+             {"blobs_down", qint64(r->blobs_down)}, {"retired", r->retired},
+             {"unsent_erased", qint64(r->unsent_erased)}, {"quarantine_erased", qint64(r->quarantine_erased)},
+             {"drafts_erased", qint64(r->drafts_erased)}, {"receipt_sent", r->receipt_sent}};
   if (r->wiped) close();
   emit passFinished(generation, 0, {}, summary, r->wiped);
 }

@@ -100,6 +100,17 @@ void WorkerSession::setError(const QString& e) {
   error_ = e;
   emit errorChanged();
 }
+void WorkerSession::setNotice(const QString& n) {
+  if (n == notice_) return;
+  notice_ = n;
+  emit noticeChanged();
+}
+void WorkerSession::setPasswordChange(bool required, const QString& reason) {
+  if (required == password_change_required_ && reason == password_change_reason_) return;
+  password_change_required_ = required;
+  password_change_reason_ = reason;
+  emit passwordChangeChanged();
+}
 
 void WorkerSession::runInBackground(std::function<std::function<void()>()> work) {
   setBusy(true);
@@ -114,7 +125,21 @@ void WorkerSession::runInBackground(std::function<std::function<void()>()> work)
 
 void WorkerSession::enrol(const QString& url, const QString& username, const QString& password, const QString& pin,
                           const QString& pinAgain) {
-  if (busy_) return;
+  startEnrol(url, username, password, pin, pinAgain, nullptr);
+}
+
+void WorkerSession::enrolWithNewPassword(const QString& url, const QString& username, const QString& password,
+                                         const QString& newPassword, const QString& newPasswordAgain,
+                                         const QString& pin, const QString& pinAgain) {
+  if (busy()) return;
+  if (newPassword.isEmpty()) return setError(tr("Choose a new password"));
+  if (newPassword != newPasswordAgain) return setError(tr("The two new passwords are not the same"));
+  startEnrol(url, username, password, pin, pinAgain, &newPassword);
+}
+
+void WorkerSession::startEnrol(const QString& url, const QString& username, const QString& password,
+                               const QString& pin, const QString& pinAgain, const QString* newPassword) {
+  if (busy()) return;
   const QString user = username.trimmed();
   if (!is_record_id(user.toStdString())) return setError(tr("A user name is letters, digits, '.', '-' or '_'"));
   if (pin.size() < 4) return setError(tr("Choose a PIN of at least 4 digits"));
@@ -123,13 +148,22 @@ void WorkerSession::enrol(const QString& url, const QString& username, const QSt
   if (Store::exists(userDir(user).toStdString())) return setError(tr("%1 is already on this device").arg(user));
   setError({});
   auto pw = std::make_shared<SecretString>(secret(password));
+  auto fresh = std::make_shared<SecretString>(newPassword ? secret(*newPassword) : SecretString());
   auto pn = std::make_shared<const SecretString>(secret(pin));
   const std::string dir = userDir(user).toStdString(), server = url.trimmed().toStdString(),
                     device_name = (QSysInfo::machineHostName() + QStringLiteral(" (Doorstep app)")).toStdString();
   const StoreOptions options = options_;
-  runInBackground([this, dir, server, device_name, options, pw, pn, u = user.toStdString()]() -> std::function<void()> {
+  runInBackground([this, dir, server, device_name, options, pw, fresh, pn,
+                   u = user.toStdString()]() -> std::function<void()> {
     auto fail = [this](Error e) -> std::function<void()> {
-      return [this, e] { setError(describe(e)); };
+      return [this, e] {
+        if (e.code == ErrorCode::password_change_required) {
+          // The office reset this password: the page asks for a new one.
+          setPasswordChange(true, describe(e));
+          return;
+        }
+        setError(describe(e));  // a refused new password keeps the page asking, with the hub's reason
+      };
     };
     auto transport = client::CurlTransport::create(server);
     if (!transport) return fail(transport.error());
@@ -137,19 +171,22 @@ void WorkerSession::enrol(const QString& url, const QString& username, const QSt
     auto store = Store::create(dir, u, *pn, options);
     opening.unlock();
     if (!store) return fail(store.error());
-    auto st = client::enrol(**store, **transport, server, *pw, device_name);
+    auto st = client::enrol(**store, **transport, server, *pw, device_name, *fresh);
     if (!st.ok()) {
       (*store)->lock();
       (void)Store::erase(dir);  // no half-made store is left behind
       return fail(st.error());
     }
     auto holder = std::make_shared<std::unique_ptr<Store>>(std::move(*store));
-    return [this, holder, pn] { adopt(std::move(*holder), pn); };
+    return [this, holder, pn] {
+      setPasswordChange(false, {});
+      adopt(std::move(*holder), pn);
+    };
   });
 }
 
 void WorkerSession::unlock(const QString& username, const QString& pin) {
-  if (busy_) return;
+  if (busy()) return;
   if (pin.isEmpty()) return setError(tr("Enter your PIN"));
   const std::string dir = userDir(username).toStdString();
   auto pn = std::make_shared<const SecretString>(secret(pin));
@@ -178,6 +215,7 @@ void WorkerSession::adopt(std::unique_ptr<Store> store, std::shared_ptr<const Se
   auto url = store_->meta("server_url");
   server_url_ = url && *url ? QString::fromStdString(**url) : QString();
   adding_worker_ = false;
+  setNotice({});
   refreshUsers();
   idle_timer_.start(idle_lock_s_ * 1000);
   setState(State::Unlocked);
@@ -204,6 +242,7 @@ void WorkerSession::addWorker() {
   lock();
   adding_worker_ = true;
   setError({});
+  setPasswordChange(false, {});
   setState(State::NeedsEnrolment);
 }
 
@@ -211,6 +250,7 @@ void WorkerSession::cancelAddWorker() {
   adding_worker_ = false;
   refreshUsers();
   setError({});
+  setPasswordChange(false, {});
   setState(users_.isEmpty() ? State::NeedsEnrolment : State::Locked);
 }
 
@@ -238,6 +278,34 @@ void WorkerSession::signOut() {
   if (!st.ok()) setError(describe(st.error()));
   refreshUsers();
   setState(users_.isEmpty() ? State::NeedsEnrolment : State::Locked);
+}
+
+void WorkerSession::beginOfficeErase() {
+  lock();  // the note being written is saved as a draft, and every screen lets go of the store
+  setNotice(tr("Your council has retired this device. Sending what it holds to the hub, then erasing it…"));
+  if (!office_erase_) {
+    office_erase_ = true;
+    emit busyChanged();
+  }
+}
+
+void WorkerSession::officeErased(const QString& message) {
+  lock();
+  const bool was = office_erase_;
+  office_erase_ = false;
+  adding_worker_ = false;
+  refreshUsers();
+  setError({});
+  setNotice(message);
+  setState(users_.isEmpty() ? State::NeedsEnrolment : State::Locked);
+  if (was) emit busyChanged();
+}
+
+void WorkerSession::officeEraseHeld(const QString& message) {
+  const bool was = office_erase_;
+  office_erase_ = false;
+  setNotice(message);
+  if (was) emit busyChanged();
 }
 
 void WorkerSession::noteActivity() {

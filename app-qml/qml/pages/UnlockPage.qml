@@ -1,4 +1,5 @@
 // Open Doorstep with a PIN. On a shared tablet, choose whose store to open first.
+// What the council did to this device (another worker's store erased) shows on top.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -11,6 +12,7 @@ Page {
     property alias pinField: pin
     property alias unlockButton: unlockButton
     property alias userBox: users
+    property alias noticeMessage: notice
     readonly property string chosenUser: Session.users.length > 0 ? Session.users[Math.max(0, users.currentIndex)] : ""
 
     FormPane {
@@ -26,6 +28,7 @@ Page {
             Accessible.role: Accessible.Heading
             Accessible.name: text
         }
+        InlineMessage { id: notice; Layout.fillWidth: true; error: false; text: Session.notice }
         Label {
             text: qsTr("Worker")
             visible: Session.users.length > 1
