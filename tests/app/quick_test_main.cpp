@@ -11,10 +11,12 @@
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
+#include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "app_context.h"
 #include "caseload_model.h"
@@ -93,6 +95,60 @@ class TestSupport : public QObject {
   }
 
   Q_INVOKABLE void setOnline(bool online) { net_.setOnline(online); }
+
+  // The office resets user's password; returns the one-time password ("" on failure).
+  Q_INVOKABLE QString resetPassword(const QString& user) {
+    std::string body;
+    if (hub_.office("POST", "/v1/office/accounts/" + user.toStdString() + "/reset-password", "{}", &body) != 200)
+      return {};
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    return j.is_object() && j.contains("password") && j["password"].is_string()
+               ? QString::fromStdString(j["password"].get<std::string>())
+               : QString();
+  }
+  // The office disables (or enables again) user's account.
+  Q_INVOKABLE bool setAccountEnabled(const QString& user, bool enabled) {
+    const std::string path = "/v1/office/accounts/" + user.toStdString() + (enabled ? "/enable" : "/disable");
+    return hub_.office("POST", path, "{}") == 200;
+  }
+  // The office retires the device whose store is open.
+  Q_INVOKABLE bool retireThisDevice() {
+    Store* store = ctx_.session().store();
+    if (store == nullptr) return false;
+    return hub_.office("POST", "/v1/office/devices/" + store->device_id() + "/retire", "{}") == 200;
+  }
+  // True if the hub holds a case note with this body (the office's export).
+  Q_INVOKABLE bool hubHasNote(const QString& text) {
+    std::string body;
+    if (hub_.office("GET", "/v1/office/export", "", &body) != 200) return false;
+    std::istringstream lines(body);
+    for (std::string line; std::getline(lines, line);) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_object() || j.value("type", "") != "case_note") continue;
+      const auto& f = j.contains("fields") ? j["fields"] : j;
+      if (f.is_object() && f.value("body", "") == text.toStdString()) return true;
+    }
+    return false;
+  }
+  // Saves a picture of item at width x height as NAME.png in the folder named by
+  // DOORSTEP_TEST_SCREENSHOTS, if that is set (the window is resized for the
+  // picture, then put back).
+  Q_INVOKABLE void screenshot(QQuickItem* item, const QString& name, int width, int height) {
+    const QString dir = qEnvironmentVariable("DOORSTEP_TEST_SCREENSHOTS");
+    if (dir.isEmpty() || item == nullptr || item->window() == nullptr) return;
+    QQuickWindow* w = item->window();
+    const QSize window_size = w->size();
+    const QSizeF item_size = item->size();
+    w->resize(width, height);
+    item->setSize(QSizeF(width, height));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 400) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    QDir().mkpath(dir);
+    w->grabWindow().copy(0, 0, width, height).save(QDir(dir).filePath(name + QStringLiteral(".png")));
+    item->setSize(item_size);
+    w->resize(window_size);
+  }
 
   // Plain photo files the camera left in the store's incoming folder (none once a
   // report has taken them into the encrypted blob store).
