@@ -456,24 +456,46 @@ TEST_CASE("refresh credentials rotate: the old one stops working and the device 
   CHECK(old.status == 401);
 }
 
-TEST_CASE("a token answer lost on the way leaves the device able to refresh again") {
+TEST_CASE("a token answer lost on the way is asked for again at once, and the device carries on") {
   Hub hub;
   hub.add_worker("sam");
   hub.add_case("p1", "Dana Whitfield", "c1", "sam");
   Device d(hub, "sam");
   REQUIRE(d.sync().ok());
   const std::string before = **d.store().meta("refresh_token");
-  // The hub rotates the credential, but its answer is lost: the device still holds
-  // the one it sent, which the hub honours once more shortly after.
+  // The hub replaces the credential, but its answer is lost: the device still holds
+  // the one it sent, which the hub honours again only shortly after. It asks again
+  // in the same pass.
   FaultTransport faulty(d.transport());
   faulty.arm(FaultTransport::Fault::lose_response, "/v1/token");
   REQUIRE(CaseNotes(d.store()).add({"c1", "while the signal came and went"}).ok());
-  REQUIRE_FALSE(d.sync_through(faulty).ok());
+  auto r = d.sync_through(faulty);
+  INFO((r.ok() ? std::string() : r.error().describe()));
+  REQUIRE(r.ok());
+  CHECK(faulty.faults_injected() == 1);
+  CHECK(r->applied == 1);
+  CHECK(**d.store().meta("refresh_token") != before);
+  REQUIRE(d.sync().ok());  // and the credential it got then works too
+}
+
+TEST_CASE("a token answer lost twice leaves the device able to refresh on its next pass") {
+  Hub hub;
+  hub.add_worker("sam");
+  hub.add_case("p1", "Dana Whitfield", "c1", "sam");
+  Device d(hub, "sam");
+  REQUIRE(d.sync().ok());
+  const std::string before = **d.store().meta("refresh_token");
+  LoseAnswers faulty(d.transport(), "/v1/token");
+  REQUIRE(CaseNotes(d.store()).add({"c1", "written in a lift"}).ok());
+  auto lost = d.sync_through(faulty);
+  REQUIRE_FALSE(lost.ok());
+  CHECK(lost.error().code == ErrorCode::unavailable);
+  CHECK(faulty.lost == 3);
   CHECK(**d.store().meta("refresh_token") == before);
-  auto r = d.sync();
+  CHECK(d.store().outbox()->size() == 1);
+  auto r = d.sync();  // within the hub's grace for the credential it still holds
   INFO((r.ok() ? std::string() : r.error().describe()));
   REQUIRE(r.ok());
   CHECK(r->applied == 1);
   CHECK(**d.store().meta("refresh_token") != before);
-  REQUIRE(d.sync().ok());  // and the credential it got then works too
 }

@@ -1,5 +1,8 @@
 #include "session.h"
 
+#include <chrono>
+#include <thread>
+
 namespace doorstep::client {
 
 Error response_error(const HttpResponse& r, bool* wipe, bool* retire) {
@@ -54,6 +57,12 @@ Status Session::refresh() {
   HttpRequest req{"POST", "/v1/token", protocol::dump(protocol::to_json(protocol::TokenRequest{device, **token})),
                   {{"Content-Type", "application/json"}}};
   auto r = transport_.send(req);
+  // No answer: the hub may have replaced the credential all the same, and it honours
+  // the one sent only for a short while after; ask again now, not at the next pass.
+  for (int again = 1; !r && r.error().code == ErrorCode::unavailable && again <= 2; ++again) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000 * again));
+    r = transport_.send(req);
+  }
   if (!r) return r.error();
   if (r->status != 200) return response_error(*r, &wipe_, &retire_);
   auto j = protocol::parse_json_text(r->body, 64 * 1024);
