@@ -351,7 +351,7 @@ TEST_CASE("a lost device is erased at once and its unsent notes are not accepted
   CHECK(listed["wiped_at"].is_string());
 }
 
-TEST_CASE("a lost device's first pass of a run is erased though no receipt can be sent") {
+TEST_CASE("a lost device's first pass of a run is erased and signs its receipt with its refresh credential") {
   Hub hub;
   hub.add_worker("sam");
   hub.add_case("p1", "Dana Whitfield", "c1", "sam");
@@ -361,15 +361,15 @@ TEST_CASE("a lost device's first pass of a run is erased though no receipt can b
   REQUIRE(CaseNotes(d.store()).add({"c1", "never to be sent"}).ok());
   hub.office("POST", "/v1/office/devices/" + device + "/lost");
   // A new engine (a CLI run, an app start) asks for a token first: the hub refuses a
-  // lost device one, so there is nothing to sign the receipt with.
+  // lost device one, so the receipt carries the refresh credential instead.
   auto r = d.sync();
   REQUIRE(r.ok());
   CHECK(r->wiped);
   CHECK(r->unsent_erased == 1);
   CHECK_FALSE(Store::exists(d.store_dir()));
   CHECK(hub_notes(hub).empty());
-  CHECK_FALSE(r->receipt_sent);
-  CHECK(wipe_state(hub, device) == "pending");
+  CHECK(r->receipt_sent);
+  CHECK(wipe_state(hub, device) == "wiped");
 }
 
 TEST_CASE("a password the office reset is changed at enrolment") {

@@ -72,6 +72,19 @@ std::optional<DeviceCaller> require_device(Hub& hub, const httplib::Request& req
 }
 
 std::optional<AccessClaims> require_wipe_receipt(Hub& hub, const httplib::Request& req, httplib::Response& res) {
+  if (!req.has_header("Authorization")) {
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    const std::string credential =
+        body.is_object() && body.contains("refresh_token") && body["refresh_token"].is_string()
+            ? body["refresh_token"].get<std::string>()
+            : std::string();
+    auto claims = hub.tokens().verify(credential, hub.clock().now_ms());
+    if (!claims || claims->role != "refresh" || claims->device_id.empty()) {
+      send_error(res, 401, "unauthorised", "a wipe receipt needs the device's access token or refresh credential");
+      return std::nullopt;
+    }
+    return *claims;
+  }
   auto c = token(hub, req, res);
   if (!c) return std::nullopt;
   if (c->device_id.empty()) {
@@ -94,12 +107,12 @@ std::optional<OfficeCaller> require_office(Hub& hub, const httplib::Request& req
 }
 
 std::optional<AnyCaller> require_any(Hub& hub, const httplib::Request& req, httplib::Response& res,
-                                     std::initializer_list<Role> office_roles) {
+                                     std::initializer_list<Role> office_roles, bool retiring_ok) {
   auto c = token(hub, req, res);
   if (!c) return std::nullopt;
   AnyCaller out;
   if (!c->device_id.empty()) {
-    auto d = device(hub, *c, res, false);
+    auto d = device(hub, *c, res, retiring_ok);
     if (!d) return std::nullopt;
     out.device = d->claims;
   } else {

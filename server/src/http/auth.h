@@ -35,7 +35,9 @@ struct DeviceCaller {
 std::optional<DeviceCaller> require_device(Hub& hub, const httplib::Request& req, httplib::Response& res,
                                            bool retiring_ok = false);
 // The token of a device the office retired or marked lost, for its wipe receipt only:
-// the device row is not checked for standing (Devices::wiped checks the rest).
+// the device row is not checked for standing (Devices::wiped checks the rest). A lost
+// device cannot get an access token any more, so its refresh credential in the body
+// ({"refresh_token"}) stands in for the bearer token.
 std::optional<AccessClaims> require_wipe_receipt(Hub& hub, const httplib::Request& req, httplib::Response& res);
 // An office session of one of the roles. password_route: the endpoint that sets a
 // new password (and sign-out), the only ones open while a reset password is unchanged.
@@ -47,8 +49,9 @@ struct AnyCaller {
   std::optional<AccessClaims> device;
   std::optional<OfficeCaller> office;
 };
+// retiring_ok as for require_device.
 std::optional<AnyCaller> require_any(Hub& hub, const httplib::Request& req, httplib::Response& res,
-                                     std::initializer_list<Role> office_roles);
+                                     std::initializer_list<Role> office_roles, bool retiring_ok = false);
 
 // 403 "forbidden" for a record outside the caller's teams (the same answer whether or
 // not the record exists, where the caller could not otherwise know).

@@ -80,7 +80,8 @@ void add_blob_routes(Router& r, Hub& hub) {
   });
 
   r.get(blob + "/status", "/v1/blobs/{sha256}/status", [&hub](const httplib::Request& req, httplib::Response& res) {
-    auto caller = require_any(hub, req, res, {Role::admin, Role::manager});
+    // A retiring device asks where an upload stands before it hands its photos over.
+    auto caller = require_any(hub, req, res, {Role::admin, Role::manager}, true);
     if (!caller) return;
     auto out = Blobs(hub).status(req.matches[1]);
     if (!out) return send_error(res, out.error());

@@ -154,8 +154,10 @@ Result<protocol::TokenResponse> Devices::refresh(const protocol::TokenRequest& r
     if (signed_claims->token_gen > gen) gen = signed_claims->token_gen;  // the database is behind (restored)
     const std::int64_t n = signed_claims->refresh_counter;
     const bool last = n == issued;
-    // The credential the last refresh presented, again: its answer was lost on the way.
-    const bool lost_answer = n == r.integer(8) && n < issued && now - r.integer(5) <= kRefreshGraceMs;
+    // The credential the last refresh presented, again: its answer was lost on the way,
+    // and the credential issued then was never used (a use would have moved
+    // presented_counter to it). Reuse counts as theft only once the newer one was used.
+    const bool lost_answer = n == r.integer(8) && n < issued;
     const bool ahead = n > issued || signed_claims->token_gen > r.integer(6);
     if (!last && !lost_answer && !ahead) {
       if (wipe == "lost" || !r.is_null(2)) return revoked();

@@ -6,8 +6,9 @@
 // role "refresh", the device, its token generation and a counter); the hub keeps only
 // the counter it last issued. Every use replaces it with the next counter. Presented:
 //   the counter issued last          a normal refresh
-//   the one the last refresh presented, within kRefreshGraceMs   honoured again (its
-//                                    answer was lost on the way)
+//   the one the last refresh presented   honoured again: its answer was lost on the
+//                                    way, and the credential issued then was never used
+//                                    (however long the device took to ask again)
 //   an older one                     someone holds a copy: every credential of the
 //                                    device ends (token_gen + 1), audited; enrol again
 //   a newer one                      the hub's database is behind the device (restored
@@ -37,8 +38,6 @@
 #include "hub/tokens.h"
 
 namespace doorstep::server {
-
-inline constexpr std::int64_t kRefreshGraceMs = 30'000;
 
 struct DeviceInfo {
   std::string device_id, worker, team, name, enrolled_at, last_seen;

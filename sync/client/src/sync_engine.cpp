@@ -18,8 +18,13 @@ namespace doorstep::client {
 namespace {
 
 // POST /v1/devices/wiped, a few times if no answer comes; true once the hub confirmed.
-bool send_erase_receipt(Transport& transport, const std::string& device_id, const std::string& access_token) {
-  const std::string body = protocol::dump(nlohmann::json{{"device_id", device_id}});
+// Signed with the access token held in memory, or, when there is none (a lost device
+// gets no new one), with the refresh credential read before the erase.
+bool send_erase_receipt(Transport& transport, const std::string& device_id, const std::string& access_token,
+                        const std::string& refresh_credential) {
+  nlohmann::json j{{"device_id", device_id}};
+  if (access_token.empty() && !refresh_credential.empty()) j["refresh_token"] = refresh_credential;
+  const std::string body = protocol::dump(j);
   HttpRequest req{"POST", "/v1/devices/wiped", body, {{"Content-Type", "application/json"}}};
   if (!access_token.empty()) req.headers.emplace_back("Authorization", "Bearer " + access_token);
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -129,6 +134,8 @@ Result<SyncSummary> SyncEngine::sync_once() {
 Result<SyncSummary> SyncEngine::erase_store(const Session& session, SyncSummary& summary, bool retired) {
   // What the receipt needs, and what the summary tells the worker, before it is gone.
   const std::string device = store_.device_id();
+  std::string credential;
+  if (auto c = store_.meta("refresh_token"); c && *c) credential = **c;
   if (auto info = store_.info(); info) {
     summary.unsent_erased = info->pending_operations;
     summary.quarantine_erased = info->quarantined;
@@ -142,7 +149,8 @@ Result<SyncSummary> SyncEngine::erase_store(const Session& session, SyncSummary&
   summary.retired = retired;
   // The receipt tells the office the device is clean. The erase stands whatever its
   // fate: a device that could not say so shows as still pending at the office.
-  summary.receipt_sent = send_erase_receipt(transport_, device, session.access_token());
+  summary.receipt_sent = send_erase_receipt(transport_, device, session.access_token(), credential);
+  sodium_memzero(credential.data(), credential.size());
   return summary;
 }
 
