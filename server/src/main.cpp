@@ -1,6 +1,8 @@
 // doorstep-server: the central hub devices sync with (DESIGN.md section 5).
 //   doorstep-server --data DIR [--database postgresql://…] --listen 127.0.0.1:PORT
 //                   [--demo] [--tls-cert FILE --tls-key FILE] [--access-ttl SECONDS]
+//                   [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE
+//                    [--oidc-claim CLAIM] [--oidc-redirect-url URL]]
 //   doorstep-server --data DIR backup FILE      (SQLite: a consistent copy, then exit)
 //   doorstep-server --data DIR restore FILE     (SQLite: the copy back, a new epoch, then exit)
 //   doorstep-server --data DIR [--database URL] new-epoch   (after pg_restore)
@@ -28,6 +30,7 @@
 #include "hub/demo_seed.h"
 #include "hub/forms.h"
 #include "hub/hub.h"
+#include "hub/oidc.h"
 #include "hub/restore.h"
 #include "hub/token_keys.h"
 #include "storage/sqlite_backup.h"
@@ -97,6 +100,19 @@ int main(int argc, char** argv) {
   app.add_option("--session-max", session_max, "seconds after which any office session ends")
       ->capture_default_str()
       ->check(CLI::Range(60, 7 * 86400));
+  // Office sign-in through the council's OpenID Connect provider (off unless given).
+  std::string oidc_issuer, oidc_client_id, oidc_secret_file, oidc_claim, oidc_redirect;
+  app.add_option("--oidc-issuer", oidc_issuer,
+                 "OpenID Connect issuer for office sign-in, exactly as its discovery names it "
+                 "(Entra ID: https://login.microsoftonline.com/TENANT-ID/v2.0)");
+  app.add_option("--oidc-client-id", oidc_client_id, "the hub's client (application) id at the OpenID provider");
+  app.add_option("--oidc-client-secret-file", oidc_secret_file,
+                 "a file whose first line is the client secret (kept off the command line)");
+  app.add_option("--oidc-claim", oidc_claim,
+                 "the ID token claim naming the office account: its email, or its user name (default: email)");
+  app.add_option("--oidc-redirect-url", oidc_redirect,
+                 "the callback URL registered at the provider (default: this hub's listening URL + "
+                 "/v1/office/oidc/callback)");
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
@@ -173,6 +189,33 @@ int main(int argc, char** argv) {
   http_options.tls_key = tls_key;
   http_options.threads = threads;
 
+  // All of the first three or none; the other two only with them. Discovery now: a
+  // provider that cannot be reached or is misconfigured stops the start, not a sign-in.
+  std::shared_ptr<OidcClient> oidc;
+  const int oidc_given = !oidc_issuer.empty() + !oidc_client_id.empty() + !oidc_secret_file.empty();
+  if (oidc_given != 0 && oidc_given != 3)
+    return fail("--oidc-issuer, --oidc-client-id and --oidc-client-secret-file go together (missing:" +
+                std::string(oidc_issuer.empty() ? " --oidc-issuer" : "") +
+                (oidc_client_id.empty() ? " --oidc-client-id" : "") +
+                (oidc_secret_file.empty() ? " --oidc-client-secret-file" : "") + ")");
+  if (oidc_given == 0 && (!oidc_claim.empty() || !oidc_redirect.empty()))
+    return fail("--oidc-claim and --oidc-redirect-url need --oidc-issuer, --oidc-client-id and "
+                "--oidc-client-secret-file");
+  if (oidc_given == 3) {
+    auto secret = read_secret_file(oidc_secret_file);
+    if (!secret) return fail(secret.error().message);
+    OidcConfig config;
+    config.issuer = oidc_issuer;
+    config.client_id = oidc_client_id;
+    config.client_secret = *secret;
+    if (!oidc_claim.empty()) config.claim = oidc_claim;
+    config.redirect_url = oidc_redirect;
+    auto found = OidcClient::discover(std::move(config));
+    if (!found) return fail(found.error().message);
+    oidc = *found;
+    http_options.oidc = oidc;
+  }
+
   ::umask(077);  // every file the hub makes holds case records or keys
   // Signals are taken by one watcher thread (sigwait), so block them everywhere first.
   sigset_t stop_signals;
@@ -239,6 +282,11 @@ int main(int argc, char** argv) {
   if (!server) return fail(server.error().message);
   auto port = (*server)->bind();
   if (!port) return fail(port.error().message);
+  if (oidc) {
+    if (oidc->config().redirect_url.empty()) oidc->set_redirect_url((*server)->url() + "/v1/office/oidc/callback");
+    std::printf("office sign-in with %s enabled; redirect URL %s (as registered at the provider), claim %s\n",
+                oidc->config().issuer.c_str(), oidc->config().redirect_url.c_str(), oidc->config().claim.c_str());
+  }
 
   std::thread watcher([&] {
     int sig = 0;

@@ -31,7 +31,10 @@ TestServer::TestServer(ServerOptions options) {
     REQUIRE(seeded.ok());
     REQUIRE(seeded->seeded);
   }
-  auto server = http::HttpServer::create(*hub_, http::HttpOptions{});
+  http::HttpOptions http_options;
+  http_options.port = options.port;
+  http_options.oidc = options.oidc;
+  auto server = http::HttpServer::create(*hub_, http_options);
   REQUIRE(server.ok());
   server_ = std::move(*server);
   auto port = server_->bind();

@@ -54,6 +54,8 @@ struct ServerOptions {
   bool demo = false;
   std::size_t concurrent_pulls = 0;  // HubOptions::concurrent_pulls
   const Clock* clock = nullptr;      // HubOptions::clock (a ManualClock moves time for tests)
+  int port = 0;                      // 0: any free port
+  std::shared_ptr<OidcClient> oidc{};  // office sign-in through an OpenID provider (oidc_test)
 };
 
 class TestServer {

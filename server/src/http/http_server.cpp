@@ -97,6 +97,7 @@ void HttpServer::install() {
   add_office_routes(*router_, hub_);
   add_form_routes(*router_, hub_);
   add_health_routes(*router_, hub_);
+  add_oidc_routes(*router_, hub_, options_.oidc);
 
   Router* router = router_.get();
   Hub* hub = &hub_;

@@ -17,6 +17,10 @@ namespace httplib {
 class Server;
 }
 
+namespace doorstep::server {
+class OidcClient;
+}
+
 namespace doorstep::server::http {
 
 class Router;
@@ -30,6 +34,7 @@ struct HttpOptions {
                                    // while it is open, so this many devices are served at once
                                    // and the rest wait for a thread (16 left half of 32 busy
                                    // devices queued for seconds: bench/load)
+  std::shared_ptr<OidcClient> oidc{};  // office sign-in through an OpenID provider; null = off
 };
 
 class HttpServer {

@@ -65,15 +65,6 @@ json account_json(const Account& a, const std::vector<DeviceInfo>* devices = nul
   return j;
 }
 
-json sign_in_json(const OfficeSignIn& s, Hub& hub) {
-  return {{"access_token", s.token},
-          {"access_expires_in", s.expires_in},
-          {"idle_timeout", s.idle_timeout},
-          {"password_change_required", s.password_change_required},
-          {"csrf_token", s.csrf},
-          {"server_hlc", hub.hlc().tick()}};
-}
-
 // The account named in the path, audited as `action` by an admin.
 template <typename Act>
 void account_action(Hub& hub, const httplib::Request& req, httplib::Response& res, const char* action, Act act) {
@@ -87,6 +78,15 @@ void account_action(Hub& hub, const httplib::Request& req, httplib::Response& re
 }
 
 }  // namespace
+
+json sign_in_json(const OfficeSignIn& s, Hub& hub) {
+  return {{"access_token", s.token},
+          {"access_expires_in", s.expires_in},
+          {"idle_timeout", s.idle_timeout},
+          {"password_change_required", s.password_change_required},
+          {"csrf_token", s.csrf},
+          {"server_hlc", hub.hlc().tick()}};
+}
 
 void add_office_account_routes(Router& r, Hub& hub) {
   r.post("/v1/office/login", "/v1/office/login", [&hub](const httplib::Request& req, httplib::Response& res) {

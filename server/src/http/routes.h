@@ -2,8 +2,17 @@
 // Handlers are stateless over the Hub: thread-safe.
 #pragma once
 
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
 #include "http/router.h"
 #include "hub/hub.h"
+
+namespace doorstep::server {
+class OidcClient;
+struct OfficeSignIn;
+}
 
 namespace doorstep::server::http {
 
@@ -15,5 +24,10 @@ void add_office_admin_routes(Router& r, Hub& hub);  // /v1/office/... devices, c
 void add_audit_routes(Router& r, Hub& hub);   // /v1/office/audit, /v1/office/audit.csv, /v1/office/people/{id}/access
 void add_form_routes(Router& r, Hub& hub);    // /v1/office/forms, /v1/office/form-submissions
 void add_health_routes(Router& r, Hub& hub);  // /healthz, /metrics
+// /v1/office/oidc/start, /v1/office/oidc/callback; oidc null: both answer 404.
+void add_oidc_routes(Router& r, Hub& hub, std::shared_ptr<OidcClient> oidc);
+
+// The answer of a sign-in that opened an office session, password or OpenID Connect.
+nlohmann::json sign_in_json(const OfficeSignIn& s, Hub& hub);
 
 }  // namespace doorstep::server::http
