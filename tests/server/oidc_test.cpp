@@ -120,12 +120,12 @@ class Child {
 class Provider {
  public:
   Provider(const std::string& redirect_uri, const std::string& id_token_mode = "normal",
-           const std::string& alg = "RS256") {
-    child_ = std::make_unique<Child>(
-        std::vector<std::string>{DOORSTEP_NODE, DOORSTEP_OIDC_PROVIDER, "--client-id", kClientId, "--client-secret",
-                                 kClientSecret, "--redirect-uri", redirect_uri, "--id-token", id_token_mode, "--alg",
-                                 alg, "--max-seconds", "120"},
-        dir_ / "provider.err");
+           const std::string& alg = "RS256", const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{DOORSTEP_NODE, DOORSTEP_OIDC_PROVIDER, "--client-id", kClientId, "--client-secret",
+                                  kClientSecret, "--redirect-uri", redirect_uri, "--id-token", id_token_mode, "--alg",
+                                  alg, "--max-seconds", "120"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child_ = std::make_unique<Child>(argv, dir_ / "provider.err");
     const std::string out = child_->read_until("listening on ");
     const auto at = out.find("listening on ");
     INFO("provider stdout: " << out << "\nstderr: " << doorstep::test::read_all(dir_ / "provider.err"));
@@ -158,7 +158,7 @@ std::string with_param(const std::string& url, const std::string& name, const st
 // The browser: one cookie jar for the provider, redirects followed by hand.
 class Browser {
  public:
-  explicit Browser(std::string origin) : origin_(std::move(origin)) {}
+  explicit Browser(std::string origin, std::string ca = "") : origin_(std::move(origin)), ca_(std::move(ca)) {}
 
   struct Page {
     int status = 0;
@@ -169,6 +169,7 @@ class Browser {
     REQUIRE(url.rfind(origin_, 0) == 0);
     httplib::Client c(origin_);
     c.set_read_timeout(30, 0);
+    if (!ca_.empty()) c.set_ca_cert_path(ca_);
     httplib::Headers headers;
     std::string jar;
     for (const auto& [k, v] : cookies_) jar += (jar.empty() ? "" : "; ") + k + "=" + v;
@@ -199,7 +200,7 @@ class Browser {
   }
 
  private:
-  std::string origin_;
+  std::string origin_, ca_;
   std::map<std::string, std::string> cookies_;
 };
 
@@ -212,8 +213,8 @@ std::string form_action(const std::string& html) {
 // The provider's two forms: "sign in as login", then "continue" (consent). Returns
 // the URL the provider finally redirects to (the hub's callback with code and state).
 std::string sign_in_at_provider(const std::string& issuer, const std::string& authorization_url,
-                                const std::string& login) {
-  Browser b(issuer);
+                                const std::string& login, const std::string& ca = "") {
+  Browser b(issuer, ca);
   auto page = b.follow(authorization_url);
   INFO(page.status << " " << page.body.substr(0, 400));
   REQUIRE(page.status == 200);
@@ -518,6 +519,75 @@ TEST_CASE("OIDC: off unless configured, and bad configurations are refused") {
   REQUIRE_FALSE(unreachable);
   CHECK(unreachable.error().code == ErrorCode::unavailable);
   CHECK(unreachable.error().message.find("OIDC discovery: cannot reach") != std::string::npos);
+}
+
+TEST_CASE("OIDC: the provider over HTTPS is trusted only with a verified certificate for its host") {
+  // A certificate authority of the test's own, as in tests/e2e/tls_test.
+  doorstep::test::TempDir pki;
+  auto run = [&](const std::string& cmd) {
+    const std::string full = "cd '" + pki.path().string() + "' && " + cmd + " >/dev/null 2>&1";
+    INFO(full);
+    REQUIRE(std::system(full.c_str()) == 0);
+  };
+  run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=Doorstep Test CA'");
+  for (const auto& [name, san] : {std::pair{"idp", "IP:127.0.0.1"}, std::pair{"wrong", "DNS:wrong.example"}}) {
+    std::ofstream(pki / (std::string(name) + ".ext")) << "subjectAltName=" << san << "\n";
+    run(std::string("openssl req -newkey rsa:2048 -nodes -keyout ") + name + ".key -out " + name + ".csr -subj /CN=" +
+        name);
+    run(std::string("openssl x509 -req -in ") + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -out " + name +
+        ".pem -days 2 -extfile " + name + ".ext");
+  }
+  const std::string ca = (pki / "ca.pem").string();
+  const int port = free_port();
+  const std::string redirect = "http://127.0.0.1:" + std::to_string(port) + kCallbackPath;
+  auto tls = [&](const std::string& name) {
+    return std::vector<std::string>{"--tls-cert", (pki / (name + ".pem")).string(), "--tls-key",
+                                    (pki / (name + ".key")).string()};
+  };
+  Provider provider(redirect, "normal", "RS256", tls("idp"));
+  REQUIRE(provider.issuer().rfind("https://127.0.0.1:", 0) == 0);
+  OidcConfig config{provider.issuer(), kClientId, kClientSecret, "email", redirect};
+
+  // The system's trusted certificates do not include the test's CA.
+  ::unsetenv("SSL_CERT_FILE");
+  auto untrusted = OidcClient::discover(config);
+  REQUIRE_FALSE(untrusted);
+  CHECK(untrusted.error().code == ErrorCode::unavailable);
+  INFO(untrusted.error().message);
+  CHECK(untrusted.error().message.find("TLS certificate is not trusted") != std::string::npos);
+
+  // Trusting the CA (OpenSSL's SSL_CERT_FILE), the whole sign-in runs over HTTPS.
+  struct TrustCa {
+    explicit TrustCa(const std::string& file) { ::setenv("SSL_CERT_FILE", file.c_str(), 1); }
+    ~TrustCa() { ::unsetenv("SSL_CERT_FILE"); }
+  } trust(ca);
+  auto oidc = OidcClient::discover(config);
+  INFO((oidc ? "" : oidc.error().describe()));
+  REQUIRE(oidc);
+  ServerOptions options;
+  options.port = port;
+  options.oidc = *oidc;
+  TestServer hub(options);
+  {
+    auto db = hub.hub().pool().lease();
+    REQUIRE(db);
+    REQUIRE((*db)->exec("UPDATE account SET email = 'it@council.example' WHERE username = 'office'"));
+  }
+  auto started = hub.call("GET", "/v1/office/oidc/start?format=json");
+  REQUIRE(started.status == 200);
+  const std::string callback =
+      sign_in_at_provider(provider.issuer(), started.json["url"].get<std::string>(), "it@council.example", ca);
+  auto in = hub.call("GET", callback.substr(callback.find(kCallbackPath)));
+  INFO(in.body);
+  CHECK(in.status == 200);
+  CHECK(in.json.value("username", std::string()) == "office");
+
+  // A certificate from the trusted CA, but for another host name.
+  Provider wrong(redirect, "normal", "RS256", tls("wrong"));
+  auto other_host = OidcClient::discover({wrong.issuer(), kClientId, kClientSecret, "email", redirect});
+  REQUIRE_FALSE(other_host);
+  INFO(other_host.error().message);
+  CHECK(other_host.error().message.find("TLS certificate is not trusted") != std::string::npos);
 }
 
 // ---- The real binary: the options, discovery at start, the routes it serves.

@@ -5,8 +5,10 @@
 //
 //   node tests/support/oidc_provider.mjs --client-id ID --client-secret SECRET
 //        --redirect-uri URL [--alg RS256|ES256] [--id-token MODE] [--max-seconds N]
+//        [--tls-cert FILE --tls-key FILE]
 //
-// Prints "oidc-provider listening on http://127.0.0.1:PORT" (the issuer) once ready.
+// Prints "oidc-provider listening on http(s)://127.0.0.1:PORT" (the issuer) once ready;
+// HTTPS with --tls-cert and --tls-key.
 // The login name becomes the account's sub, email and preferred_username, all in the
 // ID token. MODE makes the provider misbehave the way a test needs:
 //   normal          (default) ID tokens as the provider issues them
@@ -14,7 +16,9 @@
 //   expired         ID tokens whose exp passed an hour ago
 // It stops by itself when its parent process dies or after --max-seconds (default 300).
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 
 import Provider from 'oidc-provider';
@@ -27,6 +31,8 @@ const { values: args } = parseArgs({
     alg: { type: 'string', default: 'RS256' },
     'id-token': { type: 'string', default: 'normal' },
     'max-seconds': { type: 'string', default: '300' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   },
 });
 for (const required of ['client-id', 'client-secret', 'redirect-uri']) {
@@ -59,9 +65,12 @@ const jwks = {
   ],
 };
 
-const server = createServer();
+const tls = Boolean(args['tls-cert'] && args['tls-key']);
+const server = tls
+  ? createHttpsServer({ cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) })
+  : createHttpServer();
 server.listen(0, '127.0.0.1', () => {
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
     clients: [
       {

@@ -58,6 +58,12 @@ std::optional<SplitUrl> split(const std::string& url) {
   return out;
 }
 
+std::string why(const std::string& url, httplib::Error e) {
+  if (e == httplib::Error::SSLServerVerification)
+    return "cannot reach " + url + ": its TLS certificate is not trusted here, or is not for that host name";
+  return "cannot reach " + url + " (" + httplib::to_string(e) + ")";
+}
+
 std::unique_ptr<httplib::Client> client_for(const SplitUrl& u) {
   auto cli = std::make_unique<httplib::Client>(u.base);
   cli->set_connection_timeout(kTimeoutS, 0);
@@ -112,7 +118,7 @@ Result<json> oidc_get_json(const std::string& url) {
                         return !too_big;
                       });
   if (too_big) return unreachable(url + " answered more than 1 MiB");
-  if (!res) return unreachable("cannot reach " + url + " (" + httplib::to_string(res.error()) + ")");
+  if (!res) return unreachable(why(url, res.error()));
   if (res->status != 200) return unreachable(url + " answered HTTP " + std::to_string(res->status));
   json j = json::parse(body, nullptr, false);
   if (!j.is_object()) return unreachable(url + " did not answer a JSON object");
@@ -129,7 +135,7 @@ Result<FormReply> oidc_post_form(const std::string& url, const FormFields& form,
   httplib::Headers headers{{"Accept", "application/json"},
                            {"Authorization", "Basic " + base64(url_encode(user) + ":" + url_encode(password))}};
   auto res = cli->Post(u.path, headers, body, "application/x-www-form-urlencoded");
-  if (!res) return unreachable("cannot reach " + url + " (" + httplib::to_string(res.error()) + ")");
+  if (!res) return unreachable(why(url, res.error()));
   if (res->body.size() > kMaxBody) return unreachable(url + " answered more than 1 MiB");
   return FormReply{res->status, json::parse(res->body, nullptr, false)};
 }
