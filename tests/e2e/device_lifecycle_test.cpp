@@ -177,7 +177,7 @@ TEST_CASE("a leaver's account is disabled while the tablet holds two unsent note
   CHECK(office_password_login(hub, "lee", kWorkerPassword).rfind("200", 0) != 0);
 }
 
-TEST_CASE("a retired device hands over its unsent photo before it erases; a draft never finished goes with it") {
+TEST_CASE("a retired device hands over its unsent photo before it erases, a draft never finished goes with it") {
   Hub hub;
   hub.add_worker("sam");
   hub.add_case("p1", "Dana Whitfield", "c1", "sam");

@@ -198,7 +198,7 @@ TEST_CASE("after a restore a device sends again what the hub lost, with its unse
   }
 }
 
-TEST_CASE("new-epoch makes every device re-read; a device that lost nothing resends nothing") {
+TEST_CASE("new-epoch makes every device re-read, a device that lost nothing resends nothing") {
   Hub hub;
   hub.add_worker("sam");
   hub.add_case("p1", "Dana Whitfield", "c1", "sam");

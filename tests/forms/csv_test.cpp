@@ -57,7 +57,7 @@ TEST_CASE("columns come in any order, and language columns count as the label", 
   CHECK(q.type == QuestionType::select_one);
 }
 
-TEST_CASE("a second language is ignored with a warning; a plain label wins", "[forms][csv]") {
+TEST_CASE("a second language is ignored with a warning, a plain label wins", "[forms][csv]") {
   const char* survey =
       "type,name,label::Welsh (cy),label\n"
       "text,a,Enw,Name\n";

@@ -360,7 +360,7 @@ TEST_CASE("the audit log as CSV: a header, RFC 4180 quoting, no formula a spread
   CHECK(w.get("/v1/office/audit.csv?from=never", w.auditor).status == 400);
 }
 
-TEST_CASE("the audit routes are for admin and auditor; the auditor reads no record") {
+TEST_CASE("the audit routes are for admin and auditor, the auditor reads no record") {
   World w;
   for (const std::string& token : {w.manager, w.monitor}) {
     for (const char* path : {"/v1/office/audit", "/v1/office/audit.csv", "/v1/office/people/p1/access"}) {

@@ -35,7 +35,7 @@ int lines_of(const std::filesystem::path& f) {
 
 }  // namespace
 
-TEST_CASE("a new key file is owner-only with one key; a damaged or shared one is refused") {
+TEST_CASE("a new key file is owner-only with one key, a damaged or shared one is refused") {
   test::TempDir dir;
   const auto f = dir.path() / "token.keys";
   auto keys = load_or_create_token_keys(f);
@@ -57,7 +57,7 @@ TEST_CASE("a new key file is owner-only with one key; a damaged or shared one is
   CHECK(read_token_keys(f).error().code == ErrorCode::corrupt);
 }
 
-TEST_CASE("rotating the token key signs nobody out; retiring the old key ends its tokens") {
+TEST_CASE("rotating the token key signs nobody out, retiring the old key ends its tokens") {
   test::TempDir dir;
   const auto f = dir.path() / "token.keys";
   auto keys = load_or_create_token_keys(f);

@@ -84,7 +84,9 @@ void TokenSigner::maybe_reload(bool force) const {
   checked_ms_ = now;
   std::error_code ec;
   const auto m = std::filesystem::last_write_time(file_, ec);
-  if (ec || m == mtime_) return;
+  // A token naming a key not held: read the file whatever its time says (a rewrite
+  // within the file system's timestamp granularity keeps the time).
+  if (ec || (!force && m == mtime_)) return;
   auto keys = read_token_keys(file_);
   if (!keys) return;  // keep the keys held: a damaged file must not sign everyone out
   keys_ = std::move(*keys);
