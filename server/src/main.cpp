@@ -97,6 +97,11 @@ int main(int argc, char** argv) {
   app.add_option("--session-max", session_max, "seconds after which any office session ends")
       ->capture_default_str()
       ->check(CLI::Range(60, 7 * 86400));
+  int concurrent_password_checks = 0;
+  app.add_option("--concurrent-password-checks", concurrent_password_checks,
+                 "Argon2id password hashes and checks run at once; more wait their turn in order (0: one per CPU core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
@@ -191,6 +196,7 @@ int main(int argc, char** argv) {
   options.password_deny_list = deny_list;
   options.connections = static_cast<std::size_t>(threads);
   options.concurrent_pulls = static_cast<std::size_t>(concurrent_pulls);
+  options.concurrent_password_checks = static_cast<std::size_t>(concurrent_password_checks);
   auto hub = Hub::open(options);
   if (!hub) return fail(hub.error().message);
 

@@ -19,6 +19,7 @@ TestServer::TestServer(ServerOptions options) {
   o.access_ttl_s = options.access_ttl_s;
   o.concurrent_pulls = options.concurrent_pulls;
   o.clock = options.clock;
+  o.concurrent_password_checks = options.concurrent_password_checks;
   auto hub = Hub::open(o);
   INFO((hub.ok() ? std::string() : hub.error().describe()));
   REQUIRE(hub.ok());

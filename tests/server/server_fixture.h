@@ -54,6 +54,7 @@ struct ServerOptions {
   bool demo = false;
   std::size_t concurrent_pulls = 0;  // HubOptions::concurrent_pulls
   const Clock* clock = nullptr;      // HubOptions::clock (a ManualClock moves time for tests)
+  std::size_t concurrent_password_checks = 0;  // HubOptions::concurrent_password_checks
 };
 
 class TestServer {

@@ -40,7 +40,9 @@ Hub::Hub(HubOptions options, const Clock& clock)
       clock_(&clock),
       hlc_(clock),
       metrics_(options_.database.empty() ? "sqlite" : "postgresql"),
-      page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()) {}
+      page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()),
+      password_gate_(options_.concurrent_password_checks != 0 ? options_.concurrent_password_checks
+                                                              : std::thread::hardware_concurrency()) {}
 
 Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (!crypto_ready()) return make_error(ErrorDomain::crypto, ErrorCode::internal, "libsodium cannot start");
