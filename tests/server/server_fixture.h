@@ -55,6 +55,8 @@ struct ServerOptions {
   std::size_t concurrent_pulls = 0;  // HubOptions::concurrent_pulls
   const Clock* clock = nullptr;      // HubOptions::clock (a ManualClock moves time for tests)
   std::size_t concurrent_password_checks = 0;  // HubOptions::concurrent_password_checks
+  SignInLimits sign_in{};            // HubOptions::sign_in
+  std::string database{};            // PostgreSQL: join this database (another TestServer's) instead of a fresh one
 };
 
 class TestServer {

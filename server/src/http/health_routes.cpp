@@ -38,7 +38,10 @@ void add_health_routes(Router& r, Hub& hub) {
             "doorstep_password_checks_running " + std::to_string(hub.password_gate().inside()) + "\n"
             "# HELP doorstep_password_checks_waiting Argon2id hashes and checks waiting for a turn.\n"
             "# TYPE doorstep_password_checks_waiting gauge\n"
-            "doorstep_password_checks_waiting " + std::to_string(hub.password_gate().waiting()) + "\n";
+            "doorstep_password_checks_waiting " + std::to_string(hub.password_gate().waiting()) + "\n"
+            "# HELP doorstep_sign_ins_waiting Sign-ins held until others of their account are checked (hub/sign_in_brake.h).\n"
+            "# TYPE doorstep_sign_ins_waiting gauge\n"
+            "doorstep_sign_ins_waiting " + std::to_string(hub.sign_in_brake().waiting()) + "\n";
     res.set_content(text, "text/plain; version=0.0.4");
   });
 }

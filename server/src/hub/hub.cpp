@@ -53,6 +53,7 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (options.session_idle_s < 60 || options.session_max_s < options.session_idle_s || options.session_max_s > 7 * 86400)
     return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
                       "office sessions: the idle timeout must be at least 60 s and the maximum between it and 7 days");
+  DOORSTEP_TRY(check_sign_in_limits(options.sign_in));
   std::error_code ec;
   if (!std::filesystem::exists(options.data_dir, ec)) {
     std::filesystem::create_directories(options.data_dir, ec);
@@ -93,6 +94,8 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
         },
         "sqlite", options.connections);
   }
+
+  hub->sign_in_brake_ = std::make_unique<SignInBrake>(*hub->pool_, clock, options.sign_in);
 
   auto db = hub->pool_->lease();
   if (!db) return db.error();
