@@ -141,26 +141,33 @@ Status SignInBrake::failed(SignInAttempt& a) {
   auto db = pool_.lease();
   if (!db) return db.error();
   const std::string acc = account_subject(a.account_), src = source_subject(a.source_);
-  // One statement for both rows: outside a transaction, so it takes PostgreSQL's
-  // writer lock (the one every push waits for) only when a lock is to be made.
-  auto ins = a.account_.empty()
-                 ? (*db)->exec("INSERT INTO sign_in_failure (subject, at_ms) VALUES (?, ?)", {src, now})
-                 : (*db)->exec("INSERT INTO sign_in_failure (subject, at_ms) VALUES (?, ?), (?, ?)",
-                               {acc, now, src, now});
-  if (!ins) return ins.error();
-  auto counts = (*db)->query(
-      "SELECT subject, count(*) FROM sign_in_failure WHERE subject IN (?, ?) AND at_ms > ? GROUP BY subject",
-      {acc, src, now - limits_.window_s * 1000});
-  if (!counts) return counts.error();
   std::int64_t until = 0;
-  for (const auto& r : *counts) {
-    Result<std::int64_t> locked = std::int64_t{0};
-    if (!a.account_.empty() && r.text(0) == acc && r.integer(1) >= limits_.account_failures)
-      locked = lock(**db, "account", a.account_, limits_.account_failures, a.source_, now);
-    else if (r.text(0) == src && r.integer(1) >= limits_.source_failures)
-      locked = lock(**db, "source", a.source_, limits_.source_failures, a.account_, now);
-    if (!locked) return locked.error();
-    until = std::max(until, *locked);
+  {
+    // A write transaction: on SQLite it queues with the pushes' group commits for
+    // the write lock instead of polling SQLite's busy handler (whose sleeps grow to
+    // 100 ms, a push's p99 under a flood of failures); on every engine it makes one
+    // lock of failures counted at once, by any instance.
+    Transaction tx(**db);
+    DOORSTEP_TRY(tx.begin(TxMode::write));
+    auto ins = a.account_.empty()
+                   ? (*db)->exec("INSERT INTO sign_in_failure (subject, at_ms) VALUES (?, ?)", {src, now})
+                   : (*db)->exec("INSERT INTO sign_in_failure (subject, at_ms) VALUES (?, ?), (?, ?)",
+                                 {acc, now, src, now});
+    if (!ins) return ins.error();
+    auto counts = (*db)->query(
+        "SELECT subject, count(*) FROM sign_in_failure WHERE subject IN (?, ?) AND at_ms > ? GROUP BY subject",
+        {acc, src, now - limits_.window_s * 1000});
+    if (!counts) return counts.error();
+    for (const auto& r : *counts) {
+      Result<std::int64_t> locked = std::int64_t{0};
+      if (!a.account_.empty() && r.text(0) == acc && r.integer(1) >= limits_.account_failures)
+        locked = lock(**db, "account", a.account_, limits_.account_failures, a.source_, now);
+      else if (r.text(0) == src && r.integer(1) >= limits_.source_failures)
+        locked = lock(**db, "source", a.source_, limits_.source_failures, a.account_, now);
+      if (!locked) return locked.error();
+      until = std::max(until, *locked);
+    }
+    DOORSTEP_TRY(tx.commit());
   }
   if (until > now) a.retry_after_s_ = retry_after_s(until, now);
   prune(**db, now);
@@ -170,23 +177,10 @@ Status SignInBrake::failed(SignInAttempt& a) {
 Result<std::int64_t> SignInBrake::lock(SqlBackend& db, const std::string& kind, const std::string& name,
                                        std::int64_t limit, const std::string& other, std::int64_t now) {
   const std::string subject = kind + ":" + name;
-  // Under the writer lock: instances failing the same subject at once make one lock.
-  Transaction tx(db);
-  DOORSTEP_TRY(tx.begin(TxMode::write));
   auto existing = db.query("SELECT until_ms, strikes FROM sign_in_lock WHERE subject = ?", {subject});
   if (!existing) return existing.error();
-  if (!existing->empty() && existing->front().integer(0) > now) {
-    const std::int64_t until = existing->front().integer(0);  // locked meanwhile
-    DOORSTEP_TRY(tx.commit());
-    return until;
-  }
-  auto n = db.query("SELECT count(*) FROM sign_in_failure WHERE subject = ? AND at_ms > ?",
-                    {subject, now - limits_.window_s * 1000});
-  if (!n) return n.error();
-  if (n->empty() || n->front().integer(0) < limit) {  // cleared by a success meanwhile
-    DOORSTEP_TRY(tx.commit());
-    return std::int64_t{0};
-  }
+  if (!existing->empty() && existing->front().integer(0) > now)
+    return existing->front().integer(0);  // locked already, by an attempt that was checked at once
   std::int64_t strikes = 0;
   if (!existing->empty() && existing->front().integer(0) > now - limits_.forgive_s * 1000)
     strikes = existing->front().integer(1);
@@ -211,7 +205,6 @@ Result<std::int64_t> SignInBrake::lock(SqlBackend& db, const std::string& kind, 
   auto audited =
       append_audit(db, {new_uuid(), at, "server", "server", "locked_out", kind, name, detail, at, "", source});
   if (!audited) return audited.error();
-  DOORSTEP_TRY(tx.commit());
   return until;
 }
 
@@ -220,8 +213,11 @@ void SignInBrake::prune(SqlBackend& db, std::int64_t now) {
   if (now - last < kPruneEveryMs && now >= last) return;
   if (!pruned_at_.compare_exchange_strong(last, now)) return;  // another thread prunes
   // Best effort: what is left is pruned next time, and counting ignores it anyway.
-  (void)db.exec("DELETE FROM sign_in_failure WHERE at_ms <= ?", {now - limits_.window_s * 1000});
-  (void)db.exec("DELETE FROM sign_in_lock WHERE until_ms <= ?", {now - limits_.forgive_s * 1000});
+  Transaction tx(db);
+  if (!tx.begin(TxMode::write).ok()) return;
+  if (!db.exec("DELETE FROM sign_in_failure WHERE at_ms <= ?", {now - limits_.window_s * 1000}).ok()) return;
+  if (!db.exec("DELETE FROM sign_in_lock WHERE until_ms <= ?", {now - limits_.forgive_s * 1000}).ok()) return;
+  (void)tx.commit();
 }
 
 Status SignInBrake::succeeded(SignInAttempt& a) {
@@ -233,9 +229,11 @@ Status SignInBrake::succeeded(SignInAttempt& a) {
   auto any = (*db)->query("SELECT 1 FROM sign_in_failure WHERE subject = ? LIMIT 1", {acc});
   if (!any) return any.error();
   if (any->empty()) return {};
+  Transaction tx(**db);  // queued with the other writers (failed())
+  DOORSTEP_TRY(tx.begin(TxMode::write));
   auto del = (*db)->exec("DELETE FROM sign_in_failure WHERE subject = ?", {acc});
   if (!del) return del.error();
-  return {};
+  return tx.commit();
 }
 
 }  // namespace doorstep::server

@@ -113,8 +113,10 @@ class SignInBrake {
   void leave(const std::string& account);
   Status failed(SignInAttempt& attempt);
   Status succeeded(SignInAttempt& attempt);
-  // Locks subject if its failures still reach limit; returns until_ms of its lock
-  // (0: not locked). kind is "account" or "source", name its user name or address.
+  // Inside failed()'s write transaction: locks the subject, whose failures reached
+  // limit, unless it is locked already; returns until_ms of its lock. kind is
+  // "account" or "source", name its user name or address, other the address or user
+  // name of the failure that reached the limit (for the audit event).
   Result<std::int64_t> lock(SqlBackend& db, const std::string& kind, const std::string& name, std::int64_t limit,
                             const std::string& source, std::int64_t now);
   // Deletes failures older than the window and locks long forgiven, at most once a
