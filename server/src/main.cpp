@@ -99,7 +99,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(60, 7 * 86400));
   int concurrent_password_checks = 0;
   app.add_option("--concurrent-password-checks", concurrent_password_checks,
-                 "Argon2id password hashes and checks run at once; more wait their turn in order (0: one per CPU core)")
+                 "Argon2id password hashes and checks run at once; more wait their turn in order "
+                 "(0: one per CPU core but one, at least 1)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
   SignInLimits sign_in;

@@ -33,6 +33,15 @@ Result<std::string> meta_value(SqlBackend& db, const std::string& key, Make make
   return value;
 }
 
+// Argon2id hashes and checks at once by default: one per core but one, left to the
+// thread writing each group commit of pushes and the requests around it. On two
+// cores, two at once left a syncing device's pushes waiting for the CPU behind a
+// flood of wrong passwords (bench/auth_flood; figures in bench/RESULTS.md).
+std::size_t default_password_checks() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? cores - 1 : 1;
+}
+
 }  // namespace
 
 Hub::Hub(HubOptions options, const Clock& clock)
@@ -42,7 +51,7 @@ Hub::Hub(HubOptions options, const Clock& clock)
       metrics_(options_.database.empty() ? "sqlite" : "postgresql"),
       page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()),
       password_gate_(options_.concurrent_password_checks != 0 ? options_.concurrent_password_checks
-                                                              : std::thread::hardware_concurrency()) {}
+                                                              : default_password_checks()) {}
 
 Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (!crypto_ready()) return make_error(ErrorDomain::crypto, ErrorCode::internal, "libsodium cannot start");

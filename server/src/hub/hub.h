@@ -52,7 +52,7 @@ struct HubOptions {
   std::size_t concurrent_pulls = 0;          // changes pages built at once; 0 = one per CPU core
                                              // (hub/work_gate.h)
   std::size_t concurrent_password_checks = 0;  // Argon2id hashes and verifications at once; 0 = one
-                                               // per CPU core (hub/work_gate.h)
+                                               // per CPU core but one, at least 1 (hub/work_gate.h)
   SignInLimits sign_in;                       // the brake on password guessing (hub/sign_in_brake.h)
   unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
   std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
