@@ -35,9 +35,21 @@ static int free_port() {
   return port;
 }
 
-BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path& data, const std::string& database) {
+BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path& data, const std::string& database,
+                   const std::vector<std::string>& extra_args) {
   const int port = free_port();
   url_ = "http://127.0.0.1:" + std::to_string(port);
+  // Made before fork(): the child only calls what is safe after it in a threaded process.
+  std::vector<std::string> args = {server_binary, "--data", data.string(), "--listen",
+                                   "127.0.0.1:" + std::to_string(port)};
+  if (!database.empty()) {
+    // Instances of one hub share one token key file: beside their data directories.
+    args.insert(args.end(), {"--database", database, "--token-key-file", (data.parent_path() / "token.keys").string()});
+  }
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out[2];
   if (::pipe(out) != 0) die("pipe");
   pid_ = ::fork();
@@ -48,16 +60,7 @@ BenchHub::BenchHub(const std::string& server_binary, const std::filesystem::path
     ::close(out[0]);
     ::close(out[1]);
     ::setenv("DOORSTEP_OFFICE_PASSWORD", kBenchOfficePassword, 1);
-    std::string d = data.string(), listen = "127.0.0.1:" + std::to_string(port);
-    if (database.empty())
-      ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
-              static_cast<char*>(nullptr));
-    else {
-      // Instances of one hub share one token key file: beside their data directories.
-      const std::string keys = (data.parent_path() / "token.keys").string();
-      ::execl(server_binary.c_str(), server_binary.c_str(), "--data", d.c_str(), "--listen", listen.c_str(),
-              "--database", database.c_str(), "--token-key-file", keys.c_str(), static_cast<char*>(nullptr));
-    }
+    ::execv(server_binary.c_str(), argv.data());
     ::_exit(127);
   }
   ::close(out[1]);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,8 +20,10 @@ namespace doorstep::bench {
 class BenchHub {
  public:
   // database: empty = SQLite in data; else a postgresql:// URL (--database), which
-  // several BenchHubs may share (each with its own data directory).
-  BenchHub(const std::string& server_binary, const std::filesystem::path& data, const std::string& database = "");
+  // several BenchHubs may share (each with its own data directory). extra_args go to
+  // doorstep-server after the others (e.g. {"--sign-in-account-failures", "1000000"}).
+  BenchHub(const std::string& server_binary, const std::filesystem::path& data, const std::string& database = "",
+           const std::vector<std::string>& extra_args = {});
   ~BenchHub();
   const std::string& url() const { return url_; }
   pid_t pid() const { return pid_; }

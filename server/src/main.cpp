@@ -113,6 +113,30 @@ int main(int argc, char** argv) {
   app.add_option("--oidc-redirect-url", oidc_redirect,
                  "the callback URL registered at the provider (default: this hub's listening URL + "
                  "/v1/office/oidc/callback)");
+  int concurrent_password_checks = 0;
+  app.add_option("--concurrent-password-checks", concurrent_password_checks,
+                 "Argon2id password hashes and checks run at once; more wait their turn in order "
+                 "(0: one per CPU core but one, at least 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  SignInLimits sign_in;
+  app.add_option("--sign-in-account-failures", sign_in.account_failures,
+                 "failed sign-ins of one account within --sign-in-window that lock it")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--sign-in-source-failures", sign_in.source_failures,
+                 "failed sign-ins from one address within --sign-in-window that lock it")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--sign-in-window", sign_in.window_s, "seconds within which failed sign-ins are counted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--sign-in-lock", sign_in.first_lock_s, "seconds of a first lock; each further lock doubles")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--sign-in-lock-max", sign_in.max_lock_s, "seconds of the longest lock")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 604800));
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the SQLite hub database to FILE and exit "
                                               "(the server may keep running; a PostgreSQL hub: pg_dump)");
@@ -234,6 +258,8 @@ int main(int argc, char** argv) {
   options.password_deny_list = deny_list;
   options.connections = static_cast<std::size_t>(threads);
   options.concurrent_pulls = static_cast<std::size_t>(concurrent_pulls);
+  options.concurrent_password_checks = static_cast<std::size_t>(concurrent_password_checks);
+  options.sign_in = sign_in;
   auto hub = Hub::open(options);
   if (!hub) return fail(hub.error().message);
 

@@ -15,10 +15,20 @@ using nlohmann::json;
 
 TestServer::TestServer(ServerOptions options) {
   http::set_request_log_enabled(false);
-  HubOptions o = test_hub_options(dir_.path() / "data", &pg_);
+  HubOptions o;
+  if (options.database.empty()) {
+    o = test_hub_options(dir_.path() / "data", &pg_);
+  } else {  // a second instance on another server's database, which outlives this one
+    o.data_dir = dir_.path() / "data";
+    o.password_opslimit = 1;
+    o.password_memlimit = 8192;
+    o.database = options.database;
+  }
   o.access_ttl_s = options.access_ttl_s;
   o.concurrent_pulls = options.concurrent_pulls;
   o.clock = options.clock;
+  o.concurrent_password_checks = options.concurrent_password_checks;
+  o.sign_in = options.sign_in;
   auto hub = Hub::open(o);
   INFO((hub.ok() ? std::string() : hub.error().describe()));
   REQUIRE(hub.ok());

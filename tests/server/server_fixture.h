@@ -56,6 +56,9 @@ struct ServerOptions {
   const Clock* clock = nullptr;      // HubOptions::clock (a ManualClock moves time for tests)
   int port = 0;                      // 0: any free port
   std::shared_ptr<OidcClient> oidc{};  // office sign-in through an OpenID provider (oidc_test)
+  std::size_t concurrent_password_checks = 0;  // HubOptions::concurrent_password_checks
+  SignInLimits sign_in{};            // HubOptions::sign_in
+  std::string database{};            // PostgreSQL: join this database (another TestServer's) instead of a fresh one
 };
 
 class TestServer {

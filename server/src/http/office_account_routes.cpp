@@ -12,6 +12,7 @@
 #include "http/auth.h"
 #include "http/json_io.h"
 #include "http/routes.h"
+#include "http/sign_in_guard.h"
 #include "hub/accounts.h"
 #include "hub/devices.h"
 #include "hub/office_audit.h"
@@ -96,8 +97,11 @@ void add_office_account_routes(Router& r, Hub& hub) {
     if (!user) return send_error(res, user.error());
     auto pass = required_text(*j, "password", 1024);
     if (!pass) return send_error(res, pass.error());
+    auto guard = SignInGuard::enter(hub, req, res, *user);
+    if (!guard) return;
     auto out = OfficeSessions(hub).sign_in(*user, *pass, req.remote_addr);
-    if (!out) return send_error(res, out.error());
+    if (!out) return guard->refuse(res, out.error());
+    guard->succeeded();
     send_json(res, 200, sign_in_json(*out, hub));
   });
 

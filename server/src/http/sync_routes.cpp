@@ -3,6 +3,7 @@
 #include "http/auth.h"
 #include "http/json_io.h"
 #include "http/routes.h"
+#include "http/sign_in_guard.h"
 #include "hub/changes.h"
 #include "hub/devices.h"
 #include "hub/push.h"
@@ -61,16 +62,22 @@ void add_sync_routes(Router& r, Hub& hub) {
   r.post("/v1/enrol", "/v1/enrol", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto m = read_message<protocol::EnrolRequest>(req, res, protocol::parse_enrol_request);
     if (!m) return;
+    auto guard = SignInGuard::enter(hub, req, res, m->username);
+    if (!guard) return;
     auto out = Devices(hub).enrol(*m, req.remote_addr);
-    if (!out) return send_error(res, out.error());
+    if (!out) return guard->refuse(res, out.error());
+    guard->succeeded();
     send_json(res, 200, protocol::to_json(*out));
   });
 
   r.post("/v1/token", "/v1/token", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto m = read_message<protocol::TokenRequest>(req, res, protocol::parse_token_request);
     if (!m) return;
+    auto guard = SignInGuard::enter_device(hub, req, res, m->device_id);
+    if (!guard) return;
     auto out = Devices(hub).refresh(*m, req.remote_addr);
-    if (!out) return send_error(res, out.error());
+    if (!out) return guard->refuse(res, out.error());
+    guard->succeeded();
     send_json(res, 200, protocol::to_json(*out));
   });
 

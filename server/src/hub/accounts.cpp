@@ -64,8 +64,12 @@ Result<std::string> hash_password(const Hub& hub, const std::string& password) {
   char out[crypto_pwhash_STRBYTES];
   const auto ops = std::max<unsigned long long>(hub.options().password_opslimit, crypto_pwhash_OPSLIMIT_MIN);
   const auto mem = std::max<std::size_t>(hub.options().password_memlimit, crypto_pwhash_MEMLIMIT_MIN);
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return make_error(ErrorDomain::crypto, ErrorCode::internal, "cannot hash a password (out of memory)");
+  int made = 0;
+  {
+    auto turn = hub.password_gate().enter();
+    made = crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13);
+  }
+  if (made != 0) return make_error(ErrorDomain::crypto, ErrorCode::internal, "cannot hash a password (out of memory)");
   return std::string(out);
 }
 
@@ -153,7 +157,12 @@ Result<Account> Accounts::verify(const std::string& username, const std::string&
   }
   const bool known = !hash.empty();
   const std::string& against = known ? hash : hub_.decoy_hash();
-  const bool match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
+  bool match = false;
+  {
+    // At most one per core (Hub::password_gate); the database lease is given back first.
+    auto turn = hub_.password_gate().enter();
+    match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
+  }
   if (!known || !match) return refused();
   return account;
 }

@@ -38,6 +38,9 @@ struct AccountChange {
   std::optional<std::vector<std::string>> teams;
 };
 
+// Argon2id runs on a bounded pool: every hash and verification waits for a turn in
+// Hub::password_gate() (at most one per core by default), in arrival order.
+
 // An Argon2id hash with the hub's cost settings (HubOptions).
 Result<std::string> hash_password(const Hub& hub, const std::string& password);
 

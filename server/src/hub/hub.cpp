@@ -33,6 +33,15 @@ Result<std::string> meta_value(SqlBackend& db, const std::string& key, Make make
   return value;
 }
 
+// Argon2id hashes and checks at once by default: one per core but one, left to the
+// thread writing each group commit of pushes and the requests around it. On two
+// cores, two at once left a syncing device's pushes waiting for the CPU behind a
+// flood of wrong passwords (bench/auth_flood; figures in bench/RESULTS.md).
+std::size_t default_password_checks() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? cores - 1 : 1;
+}
+
 }  // namespace
 
 Hub::Hub(HubOptions options, const Clock& clock)
@@ -40,7 +49,9 @@ Hub::Hub(HubOptions options, const Clock& clock)
       clock_(&clock),
       hlc_(clock),
       metrics_(options_.database.empty() ? "sqlite" : "postgresql"),
-      page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()) {}
+      page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()),
+      password_gate_(options_.concurrent_password_checks != 0 ? options_.concurrent_password_checks
+                                                              : default_password_checks()) {}
 
 Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (!crypto_ready()) return make_error(ErrorDomain::crypto, ErrorCode::internal, "libsodium cannot start");
@@ -51,6 +62,7 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (options.session_idle_s < 60 || options.session_max_s < options.session_idle_s || options.session_max_s > 7 * 86400)
     return make_error(ErrorDomain::input, ErrorCode::invalid_argument,
                       "office sessions: the idle timeout must be at least 60 s and the maximum between it and 7 days");
+  DOORSTEP_TRY(check_sign_in_limits(options.sign_in));
   std::error_code ec;
   if (!std::filesystem::exists(options.data_dir, ec)) {
     std::filesystem::create_directories(options.data_dir, ec);
@@ -91,6 +103,8 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
         },
         "sqlite", options.connections);
   }
+
+  hub->sign_in_brake_ = std::make_unique<SignInBrake>(*hub->pool_, clock, options.sign_in);
 
   auto db = hub->pool_->lease();
   if (!db) return db.error();

@@ -29,6 +29,7 @@
 #include "hub/metrics.h"
 #include "hub/password_rules.h"
 #include "hub/server_clock.h"
+#include "hub/sign_in_brake.h"
 #include "hub/tokens.h"
 #include "hub/work_gate.h"
 #include "storage/data_dir_lock.h"
@@ -50,6 +51,9 @@ struct HubOptions {
                                              // as HTTP worker threads, or busy threads reopen them
   std::size_t concurrent_pulls = 0;          // changes pages built at once; 0 = one per CPU core
                                              // (hub/work_gate.h)
+  std::size_t concurrent_password_checks = 0;  // Argon2id hashes and verifications at once; 0 = one
+                                               // per CPU core but one, at least 1 (hub/work_gate.h)
+  SignInLimits sign_in;                       // the brake on password guessing (hub/sign_in_brake.h)
   unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
   std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
   const Clock* clock = nullptr;              // nullptr = the system clock; not owned, must outlive the Hub
@@ -74,6 +78,11 @@ class Hub {
   GroupCommit& group_commit() { return group_commit_; }
   // Where changes pages wait for a turn to be built (hub/work_gate.h).
   WorkGate& page_gate() { return page_gate_; }
+  // Where every Argon2id hash and verification waits for a turn (hub/accounts.h): a
+  // flood of sign-ins takes at most one core each, and pushes keep the rest.
+  WorkGate& password_gate() const { return password_gate_; }
+  // Failures and locks at the sign-in endpoints (hub/sign_in_brake.h).
+  SignInBrake& sign_in_brake() { return *sign_in_brake_; }
   // A random id made at first start; a restored or replaced database gets a new one.
   const std::string& epoch() const { return epoch_; }
   const std::string& backend_name() const { return pool_->backend_name(); }
@@ -95,6 +104,8 @@ class Hub {
   Metrics metrics_;
   GroupCommit group_commit_;
   WorkGate page_gate_;
+  mutable WorkGate password_gate_;  // entered from const paths (hash_password)
+  std::unique_ptr<SignInBrake> sign_in_brake_;
   std::string epoch_;
   std::string decoy_hash_;
 };

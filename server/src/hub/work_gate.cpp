@@ -26,4 +26,9 @@ std::size_t WorkGate::waiting() const {
   return static_cast<std::size_t>(next_ticket_ - serving_);
 }
 
+std::size_t WorkGate::inside() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return inside_;
+}
+
 }  // namespace doorstep::server

@@ -5,6 +5,8 @@
 // cores only share the cores more thinly, and the one thread that writes every push
 // (hub/group_commit.h) then waits its turn among them all: with 32 devices syncing at
 // once on 2 cores, pushes waited about twice as long, and pulls too (bench/load).
+// Password hashes and checks (Argon2id, hub/accounts.h) go through a second one, for
+// the same reason: a flood of sign-ins must not take every core (bench/auth_flood).
 // Thread-safe; holders may be on any thread.
 #pragma once
 
@@ -40,8 +42,9 @@ class WorkGate {
   Permit enter();
 
   std::size_t capacity() const { return capacity_; }
-  // How many wait to enter now (for /metrics).
+  // How many wait to enter now, and how many hold a permit now (for /metrics).
   std::size_t waiting() const;
+  std::size_t inside() const;
 
  private:
   void leave();
