@@ -17,15 +17,21 @@ using nlohmann::json;
 namespace {
 
 // A device's "viewed" event, as the app records opening a person.
-json viewed_event(const std::string& id, const std::string& at, const std::string& type, const std::string& record) {
+// An audit event as a device store writes it with each action (core's Writer: the
+// change, its outbox entry and this event in one transaction).
+json device_event(const std::string& id, const std::string& at, const std::string& action, const std::string& type,
+                  const std::string& record) {
   return {{"type", "audit_event"},
           {"id", id},
           {"rev", 0},
           {"hlc", hlc_now("d")},
           {"deleted", false},
           {"fields",
-           {{"at", at}, {"actor", "sam"}, {"device", "d"}, {"action", "viewed"}, {"record_type", type},
+           {{"at", at}, {"actor", "sam"}, {"device", "d"}, {"action", action}, {"record_type", type},
             {"record_id", record}}}};
+}
+json viewed_event(const std::string& id, const std::string& at, const std::string& type, const std::string& record) {
+  return device_event(id, at, "viewed", type, record);
 }
 
 // One person with a case of children-south held by sam; sam's tablet wrote a note
@@ -52,7 +58,8 @@ struct World {
                                                       {"visibility", "normal"},
                                                       {"author", "sam"},
                                                       {"state", "final"},
-                                                      {"written_at", "2026-11-25T09:00:00Z"}})}));
+                                                      {"written_at", "2026-11-25T09:00:00Z"}})}),
+                             json::array({device_event("tab-n1", doorstep::format_timestamp(doorstep::SystemClock::instance().now_ms()), "created", "case_note", "n1")}));
     REQUIRE(note.json["results"][0]["outcome"] == "applied");
     const std::string photo = "not really a jpeg";
     photo_sha = sha256_of(photo);
@@ -66,7 +73,8 @@ struct World {
                                                           {"case_id", "c1"},
                                                           {"media_type", "image/jpeg"},
                                                           {"size_bytes", photo.size()},
-                                                          {"added_at", "2026-11-25T09:00:00Z"}})}));
+                                                          {"added_at", "2026-11-25T09:00:00Z"}})}),
+                                 json::array({device_event("tab-a1", doorstep::format_timestamp(doorstep::SystemClock::instance().now_ms()), "created", "attachment", "a1")}));
     REQUIRE(attached.json["results"][0]["outcome"] == "applied");
   }
 

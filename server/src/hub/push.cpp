@@ -199,7 +199,6 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
     const std::int64_t start_seq = last_seq;
 
     ScopeAnswers answers;
-    std::vector<const Operation*> changed;  // applied here: audited below
     std::vector<std::size_t> new_results;  // indexes in resp.results, stored below
     // Operations come in increasing seq (protocol/messages.cpp), so a replayed one was
     // stored by an earlier request.
@@ -216,7 +215,6 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
       }
       auto r = apply_one(hub_, db, caller, op, answers);
       if (!r) return r.error();
-      if (r->outcome != Outcome::rejected) changed.push_back(&op);
       last_seq = op.seq;
       ++outcomes[protocol::to_string(r->outcome)];
       new_results.push_back(resp.results.size());
@@ -231,18 +229,8 @@ Result<protocol::PushResponse> Push::apply(const AccessClaims& caller, const pro
     }
 
     const std::string now = hub_.hlc().timestamp();
-    // Each change a device made is in the audit log, as the office's are (who changed a
-    // person's records: the access report), at the time of the change's clock; one
-    // statement for the request's changes.
-    std::vector<AuditEntry> changes;
-    changes.reserve(changed.size());
-    for (const Operation* op : changed) {
-      auto clock = Hlc::decode(op->hlc);
-      changes.push_back({new_uuid(), clock ? format_timestamp(clock->millis) : now, caller.user, caller.device_id,
-                         op->action == "create" ? "created" : op->action == "delete" ? "deleted" : "changed",
-                         op->record_type, op->record_id, "", now, "worker", source});
-    }
-    DOORSTEP_TRY(append_audit_fresh(db, changes));
+    // Each change a device made reaches the audit log as the device's own event
+    // (core's Writer writes one with every change), below: not a second one here.
     for (const auto& ev : req.audit_events) {
       // The hub trusts the session, not the event, for who and where; the time the
       // device gives, in the one form the log's date filters compare.
