@@ -2,6 +2,7 @@
 // change role), office sessions (sign-out, idle and absolute ends, sign-out
 // everywhere), the password rules, and the audit of each step.
 #include <catch2/catch.hpp>
+#include <sodium.h>
 
 #include "server_fixture.h"
 
@@ -228,4 +229,43 @@ TEST_CASE("a change of role or teams applies to the next request and is audited"
   TestDevice d(s, "sam");
   s.office("PUT", "/v1/office/accounts/sam", {{"role", "manager"}}, 400);
   CHECK(has_action(audit_of(s, "morgan"), "changed"));
+}
+
+TEST_CASE("a password hashed at another Argon2id cost is hashed again at the hub's cost at the next right sign-in") {
+  TestServer s;
+  s.office("POST", "/v1/office/accounts", {{"username", "morgan"}, {"password", kOfficePassword}, {"role", "admin"}});
+  // As a hub with another cost would have left it: 2 passes where this hub uses 1.
+  char old_hash[crypto_pwhash_STRBYTES];
+  const std::string pw = kOfficePassword;
+  REQUIRE(crypto_pwhash_str_alg(old_hash, pw.data(), pw.size(), 2, 8192, crypto_pwhash_ALG_ARGON2ID13) == 0);
+  auto hash_now = [&] {
+    auto db = s.hub().pool().lease();
+    REQUIRE(db.ok());
+    auto rows = (*db)->query("SELECT password_hash FROM account WHERE username = 'morgan'");
+    REQUIRE(rows.ok());
+    return rows->front().text(0);
+  };
+  {
+    auto db = s.hub().pool().lease();
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("UPDATE account SET password_hash = ? WHERE username = 'morgan'", {std::string(old_hash)}).ok());
+  }
+  const auto opslimit = s.hub().options().password_opslimit;
+  const auto memlimit = s.hub().options().password_memlimit;
+  REQUIRE(crypto_pwhash_str_needs_rehash(old_hash, opslimit, memlimit) != 0);
+
+  auto login = [&](const std::string& password) {
+    return s.call("POST", "/v1/office/login", json{{"username", "morgan"}, {"password", password}}.dump()).status;
+  };
+  // A wrong password changes nothing.
+  CHECK(login("not the password at all") == 401);
+  CHECK(hash_now() == old_hash);
+  // The right one signs in, and leaves a hash at the hub's cost that still verifies.
+  CHECK(login(kOfficePassword) == 200);
+  const std::string fresh = hash_now();
+  CHECK(fresh != old_hash);
+  CHECK(crypto_pwhash_str_needs_rehash(fresh.c_str(), opslimit, memlimit) == 0);
+  CHECK(crypto_pwhash_str_verify(fresh.c_str(), pw.data(), pw.size()) == 0);
+  CHECK(login(kOfficePassword) == 200);
+  CHECK(hash_now() == fresh);  // at the hub's cost now: not made again
 }

@@ -209,6 +209,59 @@ TEST_CASE("commit keeps, rollback leaves nothing, and transactions do not nest")
   CHECK(count(*db) == 1);
 }
 
+// What the engine says about waiting for the disk at commit: SQLite's safety level
+// (2 = FULL), PostgreSQL's synchronous_commit.
+std::string commit_wait(SqlBackend& db, const std::string& engine) {
+  auto rows = db.query(engine == "sqlite" ? "PRAGMA synchronous" : "SHOW synchronous_commit");
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  return engine == "sqlite" ? std::to_string(rows->front().integer(0)) : rows->front().text(0);
+}
+
+TEST_CASE("an unsynced write commits like a write, and only it skips waiting for the disk") {
+  Engine engine;
+  auto db = engine.connect();
+  make_table(*db);
+  // The throwaway test cluster may itself skip the wait (scripts/pg-cluster): what
+  // matters is that the setting is the cluster's own again after the transaction.
+  const std::string waits = engine.name() == "sqlite" ? "2" : commit_wait(*db, engine.name());
+  const std::string skips = engine.name() == "sqlite" ? "1" : "off";
+  if (engine.name() == "sqlite") CHECK(commit_wait(*db, engine.name()) == waits);
+  {
+    Transaction tx(*db);
+    REQUIRE(tx.begin(TxMode::write_unsynced).ok());
+    if (engine.name() == "postgresql") CHECK(commit_wait(*db, engine.name()) == skips);
+    REQUIRE(db->exec("INSERT INTO t (k) VALUES (?)", {std::string("counted")}).ok());
+    REQUIRE(tx.commit().ok());
+  }
+  // Committed and seen by another connection; this one waits for the disk again.
+  auto other = engine.connect();
+  CHECK(count(*other) == 1);
+  CHECK(commit_wait(*db, engine.name()) == waits);
+  {
+    Transaction tx(*db);  // rolled back: back to waiting all the same
+    REQUIRE(tx.begin(TxMode::write_unsynced).ok());
+    REQUIRE(db->exec("INSERT INTO t (k) VALUES (?)", {std::string("lost")}).ok());
+  }
+  CHECK(commit_wait(*db, engine.name()) == waits);
+  CHECK(count(*other) == 1);
+  // Writers still take turns: a second unsynced writer waits for the first.
+  {
+    Transaction first(*db);
+    REQUIRE(first.begin(TxMode::write_unsynced).ok());
+    std::atomic<bool> second_in{false};
+    std::thread t([&] {
+      Transaction second(*other);
+      if (second.begin(TxMode::write_unsynced).ok()) second_in = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK_FALSE(second_in.load());
+    REQUIRE(first.commit().ok());
+    t.join();
+    CHECK(second_in.load());
+  }
+}
+
 TEST_CASE("constraint violations are invalid_argument without the values, and the transaction is lost whole") {
   Engine engine;
   auto db = engine.connect();

@@ -60,14 +60,28 @@ Status check_shape(const std::string& role, const std::string& team, const std::
 
 }  // namespace
 
+namespace {
+
+// The hub's Argon2id cost, raised to libsodium's minimum where set below it.
+unsigned long long cost_passes(const Hub& hub) {
+  return std::max<unsigned long long>(hub.options().password_opslimit, crypto_pwhash_OPSLIMIT_MIN);
+}
+std::size_t cost_memory(const Hub& hub) {
+  return std::max<std::size_t>(hub.options().password_memlimit, crypto_pwhash_MEMLIMIT_MIN);
+}
+
+}  // namespace
+
 Result<std::string> hash_password(const Hub& hub, const std::string& password) {
   char out[crypto_pwhash_STRBYTES];
-  const auto ops = std::max<unsigned long long>(hub.options().password_opslimit, crypto_pwhash_OPSLIMIT_MIN);
-  const auto mem = std::max<std::size_t>(hub.options().password_memlimit, crypto_pwhash_MEMLIMIT_MIN);
+  const auto ops = cost_passes(hub);
+  const auto mem = cost_memory(hub);
   int made = 0;
   {
     auto turn = hub.password_gate().enter();
-    made = crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13);
+    hub.password_workers().run([&] {
+      made = crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13);
+    });
   }
   if (made != 0) return make_error(ErrorDomain::crypto, ErrorCode::internal, "cannot hash a password (out of memory)");
   return std::string(out);
@@ -159,12 +173,31 @@ Result<Account> Accounts::verify(const std::string& username, const std::string&
   const std::string& against = known ? hash : hub_.decoy_hash();
   bool match = false;
   {
-    // At most one per core (Hub::password_gate); the database lease is given back first.
+    // A few at once (Hub::password_gate), on the low-priority threads; the database
+    // lease is given back first.
     auto turn = hub_.password_gate().enter();
-    match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
+    hub_.password_workers().run(
+        [&] { match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0; });
   }
   if (!known || !match) return refused();
+  if (crypto_pwhash_str_needs_rehash(hash.c_str(), cost_passes(hub_), cost_memory(hub_)) != 0) rehash(username, hash, password);
   return account;
+}
+
+void Accounts::rehash(const std::string& username, const std::string& old_hash, const std::string& password) {
+  // Best effort: the old hash still verifies, so a failure here costs nothing but a
+  // retry at the next sign-in. The old hash in the WHERE keeps a password changed
+  // meanwhile from being overwritten.
+  auto fresh = hash_password(hub_, password);
+  if (!fresh) return;
+  auto db = hub_.pool().lease();
+  if (!db) return;
+  Transaction tx(**db);
+  if (!tx.begin(TxMode::write).ok()) return;
+  if (!(*db)->exec("UPDATE account SET password_hash = ? WHERE username = ? AND password_hash = ?",
+                   {*fresh, username, old_hash}).ok())
+    return;
+  (void)tx.commit();
 }
 
 Result<Account> Accounts::change(const std::string& username, const AccountChange& c) {

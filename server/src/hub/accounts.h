@@ -39,7 +39,17 @@ struct AccountChange {
 };
 
 // Argon2id runs on a bounded pool: every hash and verification waits for a turn in
-// Hub::password_gate() (at most one per core by default), in arrival order.
+// Hub::password_gate() (one per core but one by default), in arrival order, and runs
+// on Hub::password_workers(), threads below the priority of request threads.
+//
+// The cost is 7 MiB and 10 passes (HubOptions). Among the settings OWASP gives as
+// equally strong (19 MiB with 2 passes, 12/3, 9/4, 7/5, 7 MiB with 5 passes), the
+// smallest memory, with twice its passes: each guess costs the same CPU time as 19 MiB
+// with 2 passes, but the hash's working set no longer evicts what pushes need from a
+// shared cache. In a flood of wrong sign-ins on 2 cores, the 19 MiB checks put a
+// syncing device's push p99 at 3x its quiet value whatever their priority; 7 MiB at
+// under 2x (bench/auth_flood). A hash made with another cost is made again at the
+// next right sign-in, so a change of cost reaches every account that signs in.
 
 // An Argon2id hash with the hub's cost settings (HubOptions).
 Result<std::string> hash_password(const Hub& hub, const std::string& password);
@@ -55,7 +65,8 @@ class Accounts {
   Result<Account> create(const NewAccount& account, bool checked_password = true);
   // unauthorised, with one message, for an unknown user and for a wrong password; both
   // take one Argon2id verification. A disabled account is returned as such: the
-  // caller refuses it (account_disabled) only after the password was right.
+  // caller refuses it (account_disabled) only after the password was right. A right
+  // password whose hash has another cost than the hub's is hashed again.
   Result<Account> verify(const std::string& username, const std::string& password);
   Result<std::optional<Account>> find(SqlBackend& db, const std::string& username);
   Result<std::optional<Account>> find(const std::string& username);
@@ -75,6 +86,8 @@ class Accounts {
   void note_sign_in(const std::string& username);
 
  private:
+  void rehash(const std::string& username, const std::string& old_hash, const std::string& password);
+
   Hub& hub_;
 };
 

@@ -51,7 +51,8 @@ Hub::Hub(HubOptions options, const Clock& clock)
       metrics_(options_.database.empty() ? "sqlite" : "postgresql"),
       page_gate_(options_.concurrent_pulls != 0 ? options_.concurrent_pulls : std::thread::hardware_concurrency()),
       password_gate_(options_.concurrent_password_checks != 0 ? options_.concurrent_password_checks
-                                                              : default_password_checks()) {}
+                                                              : default_password_checks()),
+      password_workers_(password_gate_.capacity()) {}
 
 Result<std::unique_ptr<Hub>> Hub::open(const HubOptions& options) {
   if (!crypto_ready()) return make_error(ErrorDomain::crypto, ErrorCode::internal, "libsodium cannot start");

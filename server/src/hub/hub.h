@@ -31,6 +31,7 @@
 #include "hub/server_clock.h"
 #include "hub/sign_in_brake.h"
 #include "hub/tokens.h"
+#include "hub/low_priority_workers.h"
 #include "hub/work_gate.h"
 #include "storage/data_dir_lock.h"
 #include "storage/sql_pool.h"
@@ -54,8 +55,9 @@ struct HubOptions {
   std::size_t concurrent_password_checks = 0;  // Argon2id hashes and verifications at once; 0 = one
                                                // per CPU core but one, at least 1 (hub/work_gate.h)
   SignInLimits sign_in;                       // the brake on password guessing (hub/sign_in_brake.h)
-  unsigned long long password_opslimit = 2;  // Argon2id passes for new password hashes
-  std::size_t password_memlimit = 19u << 20; // Argon2id memory for new password hashes (19 MiB)
+  // Argon2id cost of new password hashes: 7 MiB and 10 passes (hub/accounts.h says why).
+  unsigned long long password_opslimit = 10;  // passes
+  std::size_t password_memlimit = 7u << 20;   // memory (7 MiB)
   const Clock* clock = nullptr;              // nullptr = the system clock; not owned, must outlive the Hub
 };
 
@@ -81,6 +83,9 @@ class Hub {
   // Where every Argon2id hash and verification waits for a turn (hub/accounts.h): a
   // flood of sign-ins takes at most one core each, and pushes keep the rest.
   WorkGate& password_gate() const { return password_gate_; }
+  // Where those checks run once in the gate: as many threads as the gate has slots,
+  // below the priority of the threads that answer requests (hub/low_priority_workers.h).
+  const LowPriorityWorkers& password_workers() const { return password_workers_; }
   // Failures and locks at the sign-in endpoints (hub/sign_in_brake.h).
   SignInBrake& sign_in_brake() { return *sign_in_brake_; }
   // A random id made at first start; a restored or replaced database gets a new one.
@@ -105,6 +110,7 @@ class Hub {
   GroupCommit group_commit_;
   WorkGate page_gate_;
   mutable WorkGate password_gate_;  // entered from const paths (hash_password)
+  LowPriorityWorkers password_workers_;
   std::unique_ptr<SignInBrake> sign_in_brake_;
   std::string epoch_;
   std::string decoy_hash_;

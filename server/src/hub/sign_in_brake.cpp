@@ -142,13 +142,34 @@ Status SignInBrake::failed(SignInAttempt& a) {
   if (!db) return db.error();
   const std::string acc = account_subject(a.account_), src = source_subject(a.source_);
   std::int64_t until = 0;
+  const std::int64_t since = now - limits_.window_s * 1000;
+  // A failure that could make a lock commits as every record does, waiting for the
+  // disk: the lock and its audit event must survive a power cut. The others, almost
+  // all of a flood, do not wait (TxMode::write_unsynced): a lost count costs nothing,
+  // and a commit that waits for an fsync holds the write lock meanwhile, with every
+  // push queued behind it (bench/auth_flood). Counted before the transaction, so a
+  // failure counted at the same moment by another thread may make a lock unsynced;
+  // the next commit that waits (any push) makes it durable too.
+  bool near_a_limit = false;
+  {
+    auto before = (*db)->query(
+        "SELECT subject, count(*) FROM sign_in_failure WHERE subject IN (?, ?) AND at_ms > ? GROUP BY subject",
+        {acc, src, since});
+    if (!before) return before.error();
+    for (const auto& r : *before) {
+      const std::int64_t limit = r.text(0) == src ? limits_.source_failures : limits_.account_failures;
+      if (r.integer(1) + 1 >= limit) near_a_limit = true;
+    }
+    if (!a.account_.empty() && limits_.account_failures <= 1) near_a_limit = true;
+    if (limits_.source_failures <= 1) near_a_limit = true;
+  }
   {
     // A write transaction: on SQLite it queues with the pushes' group commits for
     // the write lock instead of polling SQLite's busy handler (whose sleeps grow to
     // 100 ms, a push's p99 under a flood of failures); on every engine it makes one
     // lock of failures counted at once, by any instance.
     Transaction tx(**db);
-    DOORSTEP_TRY(tx.begin(TxMode::write));
+    DOORSTEP_TRY(tx.begin(near_a_limit ? TxMode::write : TxMode::write_unsynced));
     auto ins = a.account_.empty()
                    ? (*db)->exec("INSERT INTO sign_in_failure (subject, at_ms) VALUES (?, ?)", {src, now})
                    : (*db)->exec("INSERT INTO sign_in_failure (subject, at_ms) VALUES (?, ?), (?, ?)",
@@ -156,7 +177,7 @@ Status SignInBrake::failed(SignInAttempt& a) {
     if (!ins) return ins.error();
     auto counts = (*db)->query(
         "SELECT subject, count(*) FROM sign_in_failure WHERE subject IN (?, ?) AND at_ms > ? GROUP BY subject",
-        {acc, src, now - limits_.window_s * 1000});
+        {acc, src, since});
     if (!counts) return counts.error();
     for (const auto& r : *counts) {
       Result<std::int64_t> locked = std::int64_t{0};

@@ -169,7 +169,11 @@ Status PostgresBackend::begin(TxMode mode) {
   // BEGIN and the lock in one round trip; the lock is held until COMMIT or ROLLBACK.
   static const std::string write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" +
                                        std::to_string(kWriterLock) + ")";
-  const char* sql = mode == TxMode::write ? write_sql.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  // SET LOCAL ends with the transaction.
+  static const std::string unsynced_sql = write_sql + "; SET LOCAL synchronous_commit TO off";
+  const char* sql = mode == TxMode::write            ? write_sql.c_str()
+                    : mode == TxMode::write_unsynced ? unsynced_sql.c_str()
+                                                     : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   DOORSTEP_TRY(ensure_connected());
   auto r = simple(sql);
   if (!r && connection_lost(conn_)) {

@@ -7,6 +7,7 @@
 //                  at a time across every instance, like SQLite's BEGIN IMMEDIATE, so
 //                  sequence numbers commit in order and a read-then-write sees every
 //                  earlier commit.
+//   TxMode::write_unsynced  as write, with SET LOCAL synchronous_commit TO off.
 //   TxMode::read   REPEATABLE READ READ ONLY: one snapshot for every statement.
 // Outside a transaction each statement commits on its own.
 //

@@ -51,6 +51,13 @@ enum class TxMode {
   read,   // one consistent snapshot for every statement until commit
   write,  // one writer at a time, across processes too (SQLite: BEGIN IMMEDIATE;
           // PostgreSQL: an advisory lock), and it sees every earlier commit
+  // As write, but the commit does not wait for the disk (SQLite: synchronous=NORMAL
+  // for this transaction; PostgreSQL: synchronous_commit off). A crash of the machine
+  // or a power cut may undo it, never corrupt the database, and the next commit that
+  // waits makes it durable too. For counts whose loss costs nothing (the sign-in
+  // brake's failures), never for a record or an audit event: a writer that waits for
+  // an fsync holds the write lock meanwhile, and every push queues behind it.
+  write_unsynced,
 };
 
 class SqlBackend {

@@ -123,16 +123,30 @@ Status SqliteBackend::plain(const char* sql) {
 
 Status SqliteBackend::begin(TxMode mode) {
   if (in_tx_) return make_error(ErrorDomain::store, ErrorCode::internal, "transactions do not nest");
+  // A connection an unsynced transaction left at synchronous=NORMAL (restore_sync
+  // failed) waits for the disk again before anything else commits on it.
+  DOORSTEP_TRY(restore_sync());
+  const bool writer = mode != TxMode::read;
   // WAL: a deferred BEGIN takes its snapshot at the first read; IMMEDIATE takes the
   // write lock now, so the read-then-write of a writer sees no one else's commit.
-  if (mode == TxMode::write) {
+  if (writer) {
     if (!writers_->try_lock_for(std::chrono::milliseconds(kBusyTimeoutMs)))
       return make_error(ErrorDomain::store, ErrorCode::unavailable, "the hub database is busy");
     writing_ = true;
   }
-  auto st = plain(mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (mode == TxMode::write_unsynced) {
+    // Outside a transaction only: SQLite refuses a change of safety level inside one.
+    unsynced_ = true;
+    if (auto st = plain("PRAGMA synchronous = NORMAL"); !st.ok()) {
+      release_writer();
+      (void)restore_sync();
+      return st;
+    }
+  }
+  auto st = plain(writer ? "BEGIN IMMEDIATE" : "BEGIN");
   if (!st.ok()) {
     release_writer();
+    (void)restore_sync();
     return st;
   }
   in_tx_ = true;
@@ -148,6 +162,7 @@ Status SqliteBackend::commit() {
   }
   in_tx_ = false;
   release_writer();
+  (void)restore_sync();  // a failure is retried, and reported, at the next begin()
   return {};
 }
 
@@ -157,6 +172,14 @@ void SqliteBackend::rollback() {
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   in_tx_ = false;
   release_writer();
+  (void)restore_sync();
+}
+
+Status SqliteBackend::restore_sync() {
+  if (!unsynced_) return {};
+  DOORSTEP_TRY(plain("PRAGMA synchronous = FULL"));
+  unsynced_ = false;
+  return {};
 }
 
 Status SqliteBackend::copy_to(SqliteBackend& dest) {

@@ -48,12 +48,15 @@ class SqliteBackend final : public SqlBackend {
  private:
   explicit SqliteBackend(sqlite3* db) : db_(db) {}
   void release_writer();
+  // Back to synchronous=FULL after a TxMode::write_unsynced transaction.
+  Status restore_sync();
   Result<sqlite3_stmt*> prepare(std::string_view sql, const SqlParams& params);
   Status plain(const char* sql);
   Error error(int rc, std::string_view what) const;
 
   sqlite3* db_;
   bool in_tx_ = false;
+  bool unsynced_ = false;  // at synchronous=NORMAL until restore_sync()
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
   std::shared_ptr<std::timed_mutex> writers_;  // shared by this process's connections to the file
   bool writing_ = false;                       // this connection holds writers_
