@@ -1,5 +1,5 @@
-// app_bench: the Qt Quick app's start and its heaviest list (DESIGN.md section 9:
-// a program that prints figures, never a timed test).
+// app_bench: the Qt Quick app's start and its heaviest list (a program that
+// prints figures, never a timed test: docs/design.md, "Testing").
 //   cold start: process start -> window -> PIN unlock -> the caseload of 200 cases
 //               drawn; Argon2id (the PIN's key derivation) is measured and reported
 //               separately and excluded from the cold-start figure

@@ -1,6 +1,6 @@
 // store_bench: what saving a note and reading a timeline cost on this machine,
 // beside a raw SQLCipher insert of the same bytes with the same settings, measured
-// in the same run (DESIGN.md section 9: benchmarks print figures, tests never time).
+// in the same run (benchmarks print figures, tests never time: docs/design.md, "Testing").
 //
 //   single   one note per transaction, as the UI saves it (CaseNotes::add)
 //   batched  100 notes per transaction (Store::write + Writer::change)

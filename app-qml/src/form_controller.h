@@ -1,4 +1,4 @@
-// FormController and FormQuestionsModel: filling in one form (DESIGN.md section 7)
+// FormController and FormQuestionsModel: filling in one form (docs/design.md, "Forms")
 // with core's FormSession. The model is the form's questions flattened in survey
 // order (group headings, repeat instances with their questions, an "add another" row),
 // each with its label, hint, answer, choices, relevance, required flag and problem;

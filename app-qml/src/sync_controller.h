@@ -1,4 +1,4 @@
-// SyncController: when and how the device syncs (DESIGN.md section 4), as the sync
+// SyncController: when and how the device syncs (docs/design.md, "Sync"), as the sync
 // page and the header show it. Runs passes on its own QThread through SyncWorker,
 // which holds the sync thread's own Store; the UI never waits for a pass. Triggers:
 // after unlock, a few seconds after a local change, when connectivity returns, on a

@@ -1,5 +1,5 @@
 // SyncWorker: the sync thread's side. Lives on SyncController's QThread, owns that
-// thread's own Store connection (DESIGN.md section 6) and its transport, and runs one
+// thread's own Store connection (docs/design.md, "The app") and its transport, and runs one
 // SyncEngine pass when asked. Results go back as queued signals; nothing here
 // touches the UI thread's Store or objects. Every method runs on the sync thread.
 #pragma once

@@ -1,11 +1,11 @@
 // WorkerSession: whose store is open on this device, and the rules that close it
-// (DESIGN.md sections 3 and 6). Owns the UI thread's Store: enrol (create + enrol
-// with the hub), unlock with a PIN, lock (by hand, after idle time, after time in
-// the background), change PIN, switch user, sign out (crypto-erase this worker's
-// store). Argon2id and enrolment run on a pool thread; the Store is handed back to
-// the UI thread, which alone uses it. When the office reset the worker's password,
-// enrolment asks for a new one (passwordChangeRequired); when it retired this device
-// or reported it lost, sync erases the store and the session says so (notice). A
+// (docs/design.md, "The device store" and "The app"). Owns the UI thread's Store: enrol
+// (create + enrol with the hub), unlock with a PIN, lock (by hand, after idle time,
+// after time in the background), change PIN, switch user, sign out (crypto-erase this
+// worker's store). Argon2id and enrolment run on a pool thread; the Store is handed
+// back to the UI thread, which alone uses it. When the office reset the worker's
+// password, enrolment asks for a new one (passwordChangeRequired); when it retired this
+// device or reported it lost, sync erases the store and the session says so (notice). A
 // QObject of the UI thread.
 #pragma once
 

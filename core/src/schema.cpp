@@ -99,7 +99,7 @@ std::vector<RecordType> build() {
         {"resolution", F::text, M::later_wins, false},
         {"resolved_by", F::text, M::later_wins, false},
         {"resolved_at", F::timestamp, M::later_wins, false}}},
-      // Forms (DESIGN.md section 7). A published definition version never changes;
+      // Forms (docs/design.md, "Forms"). A published definition version never changes;
       // its id is "<form_id>-v<version>" (forms/form_records.h).
       {"form_definition", "form_definition", RecordKind::office_owned, "",
        {{"form_id", F::text, M::fixed, true},

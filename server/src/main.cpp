@@ -1,4 +1,4 @@
-// doorstep-server: the central hub devices sync with (DESIGN.md section 5).
+// doorstep-server: the central hub devices sync with (docs/design.md, "The hub").
 //   doorstep-server --data DIR [--database postgresql://…] --listen 127.0.0.1:PORT
 //                   [--demo] [--tls-cert FILE --tls-key FILE] [--access-ttl SECONDS]
 //                   [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE

@@ -1,4 +1,5 @@
-// Crash safety of the store (DESIGN.md sections 3 and 9): a process killed with
+// Crash safety of the store (docs/design.md, "The device store"
+// and "Testing"): a process killed with
 // SIGKILL at any moment, including in the middle of a transaction, loses no saved
 // note and leaves no half-written action behind.
 //

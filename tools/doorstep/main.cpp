@@ -1,6 +1,7 @@
-// doorstep: the command-line client over a device store (DESIGN.md section 8,
-// docs/cli.md). Secrets come from DOORSTEP_PIN / DOORSTEP_NEW_PIN or a terminal
-// prompt, never from arguments. --json prints one JSON document.
+// doorstep: the command-line client over a device store (docs/cli.md;
+// docs/design.md, "The command-line client"). Secrets come from DOORSTEP_PIN /
+// DOORSTEP_NEW_PIN or a terminal prompt, never from arguments. --json prints one
+// JSON document.
 #include <iostream>
 
 #include "cli.h"

@@ -7,7 +7,7 @@ namespace doorstep::store {
 
 namespace {
 
-// Every synced table starts with the same four columns (DESIGN.md section 2).
+// Every synced table starts with the same four columns (docs/design.md, "Records").
 #define RECORD_COLUMNS                                  \
   "id TEXT PRIMARY KEY NOT NULL, rev INTEGER NOT NULL DEFAULT 0, " \
   "hlc TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"
@@ -124,7 +124,7 @@ CREATE TABLE quarantine (
   op_id TEXT NOT NULL, record_type TEXT NOT NULL, record_id TEXT NOT NULL,
   operation TEXT NOT NULL, reason TEXT NOT NULL, quarantined_at TEXT NOT NULL);
 
--- Local changes waiting to be pushed (DESIGN.md section 4), in sequence order.
+-- Local changes waiting to be pushed (docs/design.md, section Sync), in sequence order.
 CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   op_id TEXT NOT NULL UNIQUE,
@@ -235,7 +235,7 @@ END;
 )SQL" INDEXED_MARK("case_note") INDEXED_MARK("visit") INDEXED_MARK("task_completion")
     INDEXED_MARK("field_report") INDEXED_MARK("person");
 
-// Migration 3: forms (DESIGN.md section 7). Published definitions (every version the
+// Migration 3: forms (docs/design.md, "Forms"). Published definitions (every version the
 // device has received: a draft started on one is finished on it), submissions (synced,
 // immutable, on the timeline as kind "form") and drafts (local-only, the session's
 // to_draft() JSON). New submissions reach the timeline through the catch-up of

@@ -1,7 +1,7 @@
 // How field values appear in outbox operations (and so on the wire), private to core.
 // Scalars as JSON scalars; a set field (markers) as an array when the record is
 // created and as {"add": [...], "remove": [...]} when it changes, so concurrent
-// edits merge as a union with explicit removals (DESIGN.md section 2).
+// edits merge as a union with explicit removals (docs/design.md, "Records").
 #pragma once
 
 #include <nlohmann/json.hpp>

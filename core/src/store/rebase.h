@@ -1,5 +1,5 @@
 // Rebase: a server state with the device's pending outbox operations for that record
-// re-applied on top, in sequence order (DESIGN.md section 4). Private to core; used
+// re-applied on top, in sequence order (docs/design.md, "Sync"). Private to core; used
 // by Writer::apply_server_state and the re-check after a server restore.
 #pragma once
 

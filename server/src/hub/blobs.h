@@ -1,6 +1,6 @@
 // Blobs: attachment bytes, content-addressed by SHA-256, uploaded resumably before
 // the records that reference them and served only to callers whose scope holds an
-// attachment record referencing them (DESIGN.md section 4).
+// attachment record referencing them (docs/design.md, "Sync").
 //
 // Kept in the database as chunks (blob_chunk) so one backend holds everything; a
 // blob is complete once its declared size has arrived and its SHA-256 verified.

@@ -1,4 +1,4 @@
-// Forms on the hub (DESIGN.md section 7): publishing form definitions and checking
+// Forms on the hub (docs/design.md, "Forms"): publishing form definitions and checking
 // submitted forms, both with core's forms engine, the same code the devices run.
 //
 // A published definition is a form_definition record ("<form_id>-v<version>",

@@ -1,4 +1,4 @@
-// Push: applying a device's outbox operations exactly once (DESIGN.md section 4).
+// Push: applying a device's outbox operations exactly once (docs/design.md, "Sync").
 //
 // Each operation with seq <= the device's last applied seq gets its stored result
 // back (identical answer, no second effect). Otherwise: scope check, merge

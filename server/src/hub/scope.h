@@ -1,4 +1,4 @@
-// Scope: what a worker may see and change (DESIGN.md section 4).
+// Scope: what a worker may see and change (docs/design.md, "Sync").
 //
 // A worker's scope is the cases allocated to them and not closed; the people on
 // those cases; every record whose case is one of those (form submissions included);

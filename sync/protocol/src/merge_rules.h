@@ -41,8 +41,9 @@ Hlc clock_or_oldest(const std::string& text);
 std::string later_clock(const std::string& a, const std::string& b);
 
 // The one office-owned value a device may give when it creates a record: a warden's
-// report starts as "reported" (DESIGN.md section 2: created on a device, status owned
-// by the office). Every other office-owned field is refused from a device.
+// report starts as "reported" (created on a device, status owned by the office:
+// docs/design.md, "Records"). Every other office-owned field is refused from a
+// device.
 bool device_may_start_with(const RecordType& type, const FieldSpec& spec, const Value& v);
 
 // Wording for refusals: "case note", and field names only when they are schema-like

@@ -1,6 +1,6 @@
-// CaseForms: filling in forms about a case on the device (DESIGN.md section 7). The forms
-// a worker can start are the form_definition records the office published (the latest
-// version of each); a form being filled in is a draft kept in the encrypted store
+// CaseForms: filling in forms about a case on the device (docs/design.md, "Forms").
+// The forms a worker can start are the form_definition records the office
+// published (the latest version of each); a form being filled in is a draft kept in the encrypted store
 // (form_draft, local-only, like a note draft) that survives a restart and keeps the
 // version it was started on, even after a newer one arrives; submitting writes the
 // form_submission, its save_to values into the case and person records (ordinary edits

@@ -1,4 +1,4 @@
-// CaseNotes: writing case notes (DESIGN.md section 2). A draft stays on the device
+// CaseNotes: writing case notes (docs/design.md, "Records"). A draft stays on the device
 // and may change or be discarded; finalising sends it; a final note never changes,
 // and a correction is a new final note that amends it. Each call is one transaction
 // (the note, its outbox operation, its audit event). Same threading as the Store.

@@ -1,5 +1,5 @@
-// Conflicts: disagreements the server's merge could not settle (DESIGN.md section 2),
-// shown to the workers involved; a person resolves them. Resolving is one
+// Conflicts: disagreements the server's merge could not settle (docs/design.md,
+// "Records"), shown to the workers involved; a person resolves them. Resolving is one
 // transaction: the conflict's resolution and, when the other value is chosen, the
 // record's field set back to it (both queued to sync). Same threading as the Store.
 #pragma once

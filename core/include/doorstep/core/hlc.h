@@ -1,4 +1,4 @@
-// Hybrid logical clock (DESIGN.md section 4): 48-bit milliseconds, 16-bit counter,
+// Hybrid logical clock (docs/design.md, "Sync"): 48-bit milliseconds, 16-bit counter,
 // device id as tie-break. HlcClock is not thread-safe; the store owns one per connection.
 #pragma once
 

@@ -15,7 +15,7 @@
 
 namespace doorstep {
 
-// Argon2id cost. DESIGN.md section 3 asks for at least 19 MiB and t=2.
+// Argon2id cost. The floor is 19 MiB and t=2 (docs/design.md, "The device store").
 struct KdfParams {
   std::uint64_t opslimit = 2;                 // Argon2id passes (t); minimum 2
   std::uint64_t memlimit = 19ull << 20;       // bytes of memory; minimum 19 MiB

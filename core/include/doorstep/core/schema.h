@@ -1,5 +1,5 @@
 // The table-driven schema: every record type, its table, fields, SQL types and
-// merge policies (DESIGN.md section 2). The store, sync and merge code are generic
+// merge policies (docs/design.md, "Records"). The store, sync and merge code are generic
 // over this table. Immutable after start-up; safe to read from any thread.
 //
 // Must agree with the CREATE TABLE statements in core/src/store/migrations.cpp;

@@ -1,4 +1,5 @@
-// Store: one worker's encrypted store on one device (DESIGN.md section 3):
+// Store: one worker's encrypted store on one device (docs/design.md,
+// "The device store"):
 // <dir>/store.db (SQLCipher, SQLCipher 3 format), <dir>/key-envelope.json (the
 // wrapped data key), <dir>/lockout.json (wrong-PIN count), <dir>/blobs/ (attachments).
 //
@@ -63,7 +64,7 @@ struct StoreInfo {
   std::optional<std::string> last_sync;  // timestamp of the last completed sync, if any
 };
 
-// An outbox entry (DESIGN.md section 4): one local change waiting to be pushed.
+// An outbox entry (docs/design.md, "Sync"): one local change waiting to be pushed.
 struct OutboxOperation {
   std::int64_t seq = 0;
   std::string op_id;

@@ -1,4 +1,4 @@
-// Visits: the visit lifecycle (DESIGN.md section 2):
+// Visits: the visit lifecycle (docs/design.md, "Records"):
 //   planned --check_in--> under_way --check_out--> completed
 //   planned --cancel--> cancelled;  planned | under_way --no_access--> no_access
 // Any other transition is ErrorCode::invalid_transition and changes nothing.

@@ -1,6 +1,6 @@
 // Connectivity: whether the device can reach a network, and when that changes, so
-// the app can say it is offline and sync when a connection returns (DESIGN.md
-// section 4). NetworkConnectivity reads QNetworkInformation; ManualConnectivity is
+// the app can say it is offline and sync when a connection returns (docs/design.md,
+// "Sync"). NetworkConnectivity reads QNetworkInformation; ManualConnectivity is
 // set by tests. QObjects: use them on the thread that created them (the UI thread).
 #pragma once
 

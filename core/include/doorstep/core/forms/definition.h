@@ -1,4 +1,4 @@
-// Form definitions (DESIGN.md section 7): one checked, versioned XLSForm-style form,
+// Form definitions (docs/design.md, "Forms"): one checked, versioned XLSForm-style form,
 // its questions, groups, repeats and choice lists, and the evaluation plan the session
 // uses. Built only by the loaders (definition_loader.h); immutable once built, so one
 // definition may be shared (shared_ptr<const FormDefinition>) by any number of threads.

@@ -1,5 +1,5 @@
-// SyncEngine: one sync pass of a device store with doorstep-server (DESIGN.md
-// section 4): blobs up, push until the outbox is empty, pull until complete (each
+// SyncEngine: one sync pass of a device store with doorstep-server (docs/design.md,
+// "Sync"): blobs up, push until the outbox is empty, pull until complete (each
 // page one transaction, cursor in the same transaction, no outbox echo), purge cases
 // that left scope, blobs down. Small parts with one job each (session, pusher,
 // puller, blob transfer, scope purge) under this coordinator, which owns their state.

@@ -1,4 +1,5 @@
-// Server-side merge (DESIGN.md sections 2 and 4): how one device operation combines
+// Server-side merge (docs/design.md, "Records"
+// and "Sync"): how one device operation combines
 // with the record's current server state, driven by the schema's per-field merge
 // policies (schema.h). One table-driven module for every record type.
 // Pure functions over values; thread-safe.

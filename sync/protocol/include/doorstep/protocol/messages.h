@@ -1,4 +1,4 @@
-// The sync wire protocol (DESIGN.md section 4; docs/api.md): every message the
+// The sync wire protocol (docs/design.md, "Sync"; docs/api.md): every message the
 // device and doorstep-server exchange under /v1, as C++ structs with their JSON
 // form. Parsing validates types, sizes and record fields against the schema, so a
 // truncated or hostile message is an Error, never a half-applied one.
