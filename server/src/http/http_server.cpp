@@ -102,6 +102,7 @@ void HttpServer::install() {
   add_form_routes(*router_, hub_);
   add_health_routes(*router_, hub_);
   add_oidc_routes(*router_, hub_, options_.oidc);
+  add_console_routes(*router_, options_.console_dir);
 
   Router* router = router_.get();
   Hub* hub = &hub_;
