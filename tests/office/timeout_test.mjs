@@ -52,3 +52,21 @@ test('a minute before an idle session ends a dialog warns; staying keeps the ses
   assert.equal((await hub.api(null, 'GET', '/v1/office/session', undefined, { Cookie: jar })).status, 401);
   await context.close();
 });
+
+test('the console open in two tabs: using one keeps the other from warning and signing out', async () => {
+  const { context, page } = await openContext(browser);
+  await page.goto(`${hub.url}/office/sign-in`);
+  await settled(page);
+  await page.fill('#username', 'office');
+  await page.fill('#password', hub.officePassword);
+  await page.click('#sign-in-button');
+  await page.waitForURL(`${hub.url}/office/`);
+  await settled(page);
+  await page.waitForSelector('#timeout-warning[open]', { timeout: 15000 });
+
+  const other = await context.newPage();
+  await other.goto(`${hub.url}/office/accounts`); // work in another tab
+  await settled(other);
+  await page.waitForSelector('#timeout-warning:not([open])', { state: 'attached', timeout: 5000 });
+  await context.close();
+});

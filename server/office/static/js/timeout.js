@@ -1,7 +1,9 @@
 // The GOV.UK timeout warning: a minute before the hub would end an idle session, a
 // modal dialog says so and offers to stay signed in (which asks the hub, starting its
 // idle clock again) or to sign out. When the minute runs out the page signs out.
-// Every answer from the hub restarts the count (api.js onActivity).
+// Every answer from the hub restarts the count (api.js onActivity), in this tab and,
+// through a BroadcastChannel, in the console's other tabs: they share one session, so
+// a quiet tab must not sign out someone working in another.
 import { api, onActivity } from './api.js';
 import { h } from './dom.js';
 
@@ -68,8 +70,15 @@ export function startTimeoutWarning(idleSeconds, signOut) {
     event.preventDefault();
     stay.click();
   });
+  const tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('doorstep-office-activity') : null;
   onActivity(() => {
+    tabs?.postMessage('active');
     if (!dialog.open) schedule();
+  });
+  tabs?.addEventListener('message', () => {
+    clearInterval(tick);
+    if (dialog.open) dialog.close();
+    schedule();
   });
   schedule();
 }
