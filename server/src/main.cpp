@@ -26,6 +26,7 @@
 
 #include "http/http_server.h"
 #include "http/request_log.h"
+#include "http/routes.h"
 #include "hub/accounts.h"
 #include "hub/demo_seed.h"
 #include "hub/forms.h"
@@ -113,6 +114,9 @@ int main(int argc, char** argv) {
   app.add_option("--oidc-redirect-url", oidc_redirect,
                  "the callback URL registered at the provider (default: this hub's listening URL + "
                  "/v1/office/oidc/callback)");
+  std::string console_dir;
+  app.add_option("--console-dir", console_dir,
+                 "the office console's files, served at /office/ (default: share/doorstep/office beside the binary)");
   int concurrent_password_checks = 0;
   app.add_option("--concurrent-password-checks", concurrent_password_checks,
                  "Argon2id password hashes and checks run at once; more wait their turn in order "
@@ -212,6 +216,7 @@ int main(int argc, char** argv) {
   http_options.tls_cert = tls_cert;
   http_options.tls_key = tls_key;
   http_options.threads = threads;
+  http_options.console_dir = console_dir.empty() ? http::default_console_dir("/proc/self/exe") : console_dir;
 
   // All of the first three or none; the other two only with them. Discovery now: a
   // provider that cannot be reached or is misconfigured stops the start, not a sign-in.
@@ -320,6 +325,10 @@ int main(int argc, char** argv) {
     (*server)->stop();
   });
 
+  if (!http_options.console_dir.empty())
+    std::printf("office console at %s/office/\n", (*server)->url().c_str());
+  else
+    std::fprintf(stderr, "doorstep-server: no office console files found (share/doorstep/office); /office/ is off\n");
   std::printf("doorstep-server listening on %s\n", (*server)->url().c_str());
   std::fflush(stdout);
   http::log_event("listening");

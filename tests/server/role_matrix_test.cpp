@@ -54,6 +54,9 @@ TEST_CASE("every office endpoint answers every role as the matrix in docs/api.md
   //                                                            admin  manager other  monitor auditor worker
   const std::vector<Row> rows = {
       {"GET", "/v1/office/accounts", nullptr, {"200", "403", "403", "403", "403", "403"}},
+      {"GET", "/v1/office/accounts/target", nullptr, {"200", "403", "403", "403", "403", "403"}},
+      {"GET", "/v1/office/session", nullptr, {"200", "200", "200", "200", "200", "403"}},
+      {"GET", "/v1/office/sign-in-methods", nullptr, {"200", "200", "200", "200", "200", "200"}},
       {"POST", "/v1/office/accounts", new_account, {"400", "403", "403", "403", "403", "403"}},
       {"PUT", "/v1/office/accounts/target", {{"email", "t@council.example"}}, {"200", "403", "403", "403", "403", "403"}},
       {"POST", "/v1/office/accounts/target/reset-password", json::object(), {"200", "403", "403", "403", "403", "403"}},

@@ -2,25 +2,42 @@
 
 #include <algorithm>
 
+#include "http/browser_session.h"
 #include "http/json_io.h"
 
 namespace doorstep::server::http {
 
 namespace {
 
-std::optional<AccessClaims> token(Hub& hub, const httplib::Request& req, httplib::Response& res) {
+// The bearer token, or (without an Authorization header) the console's session cookie.
+struct Credential {
+  AccessClaims claims;
+  bool cookie = false;
+};
+
+std::optional<Credential> token(Hub& hub, const httplib::Request& req, httplib::Response& res) {
   const std::string header = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
-  if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
+  Credential out;
+  std::string text;
+  if (header.empty()) {
+    text = cookie_value(req, kSessionCookie);
+    out.cookie = true;
+  } else if (header.size() > prefix.size() && header.compare(0, prefix.size(), prefix) == 0) {
+    text = header.substr(prefix.size());
+  }
+  if (text.empty()) {
     send_error(res, 401, "unauthorised", "an access token is required (Authorization: Bearer ...)");
     return std::nullopt;
   }
-  auto claims = hub.tokens().verify(std::string_view(header).substr(prefix.size()), hub.clock().now_ms());
+  auto claims = hub.tokens().verify(text, hub.clock().now_ms());
   if (!claims || claims->role == "refresh") {  // a refresh credential is not an access token
-    send_error(res, 401, "unauthorised", "the access token is not valid or has expired");
+    send_error(res, 401, "unauthorised",
+               out.cookie ? "the office session has ended; sign in again" : "the access token is not valid or has expired");
     return std::nullopt;
   }
-  return *claims;
+  out.claims = *claims;
+  return out;
 }
 
 std::optional<DeviceCaller> device(Hub& hub, const AccessClaims& claims, httplib::Response& res, bool retiring_ok) {
@@ -39,11 +56,18 @@ std::optional<DeviceCaller> device(Hub& hub, const AccessClaims& claims, httplib
   return DeviceCaller{claims, *standing};
 }
 
-std::optional<OfficeCaller> office(Hub& hub, const AccessClaims& claims, const httplib::Request& req,
+std::optional<OfficeCaller> office(Hub& hub, const Credential& credential, const httplib::Request& req,
                                    httplib::Response& res, std::initializer_list<Role> roles, bool password_route) {
-  auto caller = OfficeSessions(hub).check(claims, req.remote_addr);
+  auto caller = OfficeSessions(hub).check(credential.claims, req.remote_addr);
   if (!caller) {
     send_error(res, caller.error());
+    return std::nullopt;
+  }
+  // A cookie goes with every request the browser makes to this origin, whoever's page
+  // asked for it: a change needs the token only this session's pages were given.
+  if (credential.cookie && is_change(req) &&
+      (caller->csrf.empty() || !same_secret(req.get_header_value(kCsrfHeader), caller->csrf))) {
+    send_error(res, 403, "forbidden", "a change made with the session cookie needs the session's CSRF token (X-CSRF-Token)");
     return std::nullopt;
   }
   if (caller->must_change_password && !password_route) {
@@ -64,11 +88,11 @@ std::optional<DeviceCaller> require_device(Hub& hub, const httplib::Request& req
                                            bool retiring_ok) {
   auto c = token(hub, req, res);
   if (!c) return std::nullopt;
-  if (c->device_id.empty()) {
+  if (c->claims.device_id.empty()) {
     send_error(res, 403, "forbidden", "this endpoint is for enrolled devices");
     return std::nullopt;
   }
-  return device(hub, *c, res, retiring_ok);  // a lost device gets 410 here first
+  return device(hub, c->claims, res, retiring_ok);  // a lost device gets 410 here first
 }
 
 std::optional<AccessClaims> require_wipe_receipt(Hub& hub, const httplib::Request& req, httplib::Response& res) {
@@ -87,20 +111,20 @@ std::optional<AccessClaims> require_wipe_receipt(Hub& hub, const httplib::Reques
   }
   auto c = token(hub, req, res);
   if (!c) return std::nullopt;
-  if (c->device_id.empty()) {
+  if (c->claims.device_id.empty()) {
     send_error(res, 403, "forbidden", "this endpoint is for enrolled devices");
     return std::nullopt;
   }
-  return c;
+  return c->claims;
 }
 
 std::optional<OfficeCaller> require_office(Hub& hub, const httplib::Request& req, httplib::Response& res,
                                            std::initializer_list<Role> roles, bool password_route) {
   auto c = token(hub, req, res);
   if (!c) return std::nullopt;
-  if (!c->device_id.empty()) {
+  if (!c->claims.device_id.empty()) {
     // A lost device hears that it is lost wherever it knocks.
-    if (device(hub, *c, res, true)) send_error(res, 403, "forbidden", "this endpoint is for office staff");
+    if (device(hub, c->claims, res, true)) send_error(res, 403, "forbidden", "this endpoint is for office staff");
     return std::nullopt;
   }
   return office(hub, *c, req, res, roles, password_route);
@@ -111,8 +135,8 @@ std::optional<AnyCaller> require_any(Hub& hub, const httplib::Request& req, http
   auto c = token(hub, req, res);
   if (!c) return std::nullopt;
   AnyCaller out;
-  if (!c->device_id.empty()) {
-    auto d = device(hub, *c, res, retiring_ok);
+  if (!c->claims.device_id.empty()) {
+    auto d = device(hub, c->claims, res, retiring_ok);
     if (!d) return std::nullopt;
     out.device = d->claims;
   } else {

@@ -1,5 +1,7 @@
-// Who is calling: the bearer access token, then the device row (devices) or the
-// office session and the account's current role (office staff), on every request.
+// Who is calling: the bearer access token (or, without an Authorization header, the
+// office console's session cookie, http/browser_session.h), then the device row
+// (devices) or the office session and the account's current role (office staff), on
+// every request. A change made with the cookie needs the session's CSRF token.
 // Each require_* writes the error response itself and returns nullopt when the caller
 // may not go on:
 //   no, forged or expired token, ended session   401 {"error": "unauthorised"}
@@ -7,6 +9,7 @@
 //   a retiring device where only pushing is left  410 {"error": "retired", "wipe": true, "retire": true}
 //   a password that must be changed first         403 {"error": "password_change_required"}
 //   the wrong kind of caller or role              403 {"error": "forbidden"}
+//   a cookie change without the CSRF token        403 {"error": "forbidden"}
 // The roles of each endpoint are the matrix in docs/api.md ("Roles").
 // Thread-safe.
 #pragma once

@@ -58,12 +58,16 @@ void HttpServer::install() {
   srv.set_read_timeout(30);
   srv.set_write_timeout(30);
 
-  srv.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  srv.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     request_started = Clock::now();
     request_timed = true;
     // httplib would otherwise apply the Range header to every response (errors
     // included) without bounds checks; the blob route reads the header itself.
     const_cast<httplib::Request&>(req).ranges.clear();
+    // Office answers hold case data and sessions: no cache keeps them (the console's
+    // own files say otherwise where they may be kept).
+    if (req.path.rfind("/v1/office/", 0) == 0 || req.path.rfind("/office", 0) == 0)
+      res.set_header("Cache-Control", "no-store");
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
@@ -98,6 +102,7 @@ void HttpServer::install() {
   add_form_routes(*router_, hub_);
   add_health_routes(*router_, hub_);
   add_oidc_routes(*router_, hub_, options_.oidc);
+  add_console_routes(*router_, options_.console_dir);
 
   Router* router = router_.get();
   Hub* hub = &hub_;

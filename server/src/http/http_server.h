@@ -35,6 +35,7 @@ struct HttpOptions {
                                    // and the rest wait for a thread (16 left half of 32 busy
                                    // devices queued for seconds: bench/load)
   std::shared_ptr<OidcClient> oidc{};  // office sign-in through an OpenID provider; null = off
+  std::string console_dir;             // the office console's files (share/doorstep/office); "" = none
 };
 
 class HttpServer {

@@ -1,8 +1,10 @@
 // The office API for signing in and for accounts (docs/api.md, "Office accounts"):
-//   POST /v1/office/login                              {"username", "password"}
+//   POST /v1/office/login                              {"username", "password", "cookie"?}
 //   POST /v1/office/logout
+//   GET  /v1/office/session                            who is signed in, the CSRF token
 //   POST /v1/office/password                           {"current_password", "new_password"}
-//   GET  /v1/office/accounts                           (admin)
+//   GET  /v1/office/accounts[?after=NAME&limit=N]      (admin) a page, by user name
+//   GET  /v1/office/accounts/{name}                    (admin) one account, with its devices
 //   POST /v1/office/accounts                           (admin) {"username", "password", "role", "team"?, "teams"?, "email"?}
 //   PUT  /v1/office/accounts/{name}                    (admin) {"role"?, "team"?, "teams"?, "email"?}
 //   POST /v1/office/accounts/{name}/disable|enable     (admin)
@@ -10,6 +12,7 @@
 //   POST /v1/office/accounts/{name}/sign-out-everywhere  (admin, or the account itself)
 #include "doorstep/core/hlc.h"
 #include "http/auth.h"
+#include "http/browser_session.h"
 #include "http/json_io.h"
 #include "http/routes.h"
 #include "http/sign_in_guard.h"
@@ -24,6 +27,7 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int kAccountsPage = 100;  // the most accounts one answer lists
 constexpr std::initializer_list<Role> kOfficeRoles = {Role::admin, Role::manager, Role::monitor, Role::auditor};
 
 // "teams": a list of team names; absent -> nullopt.
@@ -66,6 +70,19 @@ json account_json(const Account& a, const std::vector<DeviceInfo>* devices = nul
   return j;
 }
 
+// A browser's sign-in ("cookie": true) sets the session cookie; it is refused unless
+// the page that sent it is the hub's own: JSON (which a form of another site cannot
+// send without the hub's leave) and, where the browser says, from this origin.
+bool cookie_sign_in_allowed(const httplib::Request& req, httplib::Response& res) {
+  const std::string type = req.get_header_value("Content-Type");
+  const std::string site = req.get_header_value("Sec-Fetch-Site");
+  if (type.rfind("application/json", 0) != 0 || (!site.empty() && site != "same-origin")) {
+    send_error(res, 403, "forbidden", "a sign-in with a session cookie comes from the hub's own console pages");
+    return false;
+  }
+  return true;
+}
+
 // The account named in the path, audited as `action` by an admin.
 template <typename Act>
 void account_action(Hub& hub, const httplib::Request& req, httplib::Response& res, const char* action, Act act) {
@@ -97,12 +114,32 @@ void add_office_account_routes(Router& r, Hub& hub) {
     if (!user) return send_error(res, user.error());
     auto pass = required_text(*j, "password", 1024);
     if (!pass) return send_error(res, pass.error());
+    const bool cookie = j->contains("cookie") && (*j)["cookie"] == true;
+    if (cookie && !cookie_sign_in_allowed(req, res)) return;
     auto guard = SignInGuard::enter(hub, req, res, *user);
     if (!guard) return;
     auto out = OfficeSessions(hub).sign_in(*user, *pass, req.remote_addr);
     if (!out) return guard->refuse(res, out.error());
     guard->succeeded();
-    send_json(res, 200, sign_in_json(*out, hub));
+    json body = sign_in_json(*out, hub);
+    if (cookie) {
+      // The page never holds the token: the cookie carries it, out of the script's reach.
+      set_session_cookie(req, res, out->token, out->expires_in);
+      body.erase("access_token");
+    }
+    send_json(res, 200, body);
+  });
+
+  r.get("/v1/office/session", "/v1/office/session", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto who = require_office(hub, req, res, kOfficeRoles, true);
+    if (!who) return;
+    send_json(res, 200,
+              {{"username", who->user},
+               {"role", role_name(who->role)},
+               {"teams", who->teams},
+               {"password_change_required", who->must_change_password},
+               {"idle_timeout", hub.options().session_idle_s},
+               {"csrf_token", who->csrf}});
   });
 
   r.post("/v1/office/logout", "/v1/office/logout", [&hub](const httplib::Request& req, httplib::Response& res) {
@@ -110,6 +147,7 @@ void add_office_account_routes(Router& r, Hub& hub) {
     if (!who) return;
     if (auto st = OfficeSessions(hub).end(who->session_id); !st.ok()) return send_error(res, st.error());
     if (auto a = audit_office(hub, *who, "signed_out", "account", who->user); !a.ok()) return send_error(res, a.error());
+    set_session_cookie(req, res, "", 0);  // a browser forgets the ended session too
     send_json(res, 200, {{"signed_out", true}});
   });
 
@@ -135,14 +173,25 @@ void add_office_account_routes(Router& r, Hub& hub) {
   r.get("/v1/office/accounts", "/v1/office/accounts", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto who = require_office(hub, req, res, {Role::admin});
     if (!who) return;
-    auto accounts = Accounts(hub).list();
+    int limit = kAccountsPage;
+    if (req.has_param("limit")) {
+      const std::string l = req.get_param_value("limit");
+      if (l.empty() || l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos || std::stoi(l) < 1 ||
+          std::stoi(l) > kAccountsPage)
+        return send_error(res, 400, "invalid_argument", "limit is a number from 1 to 100");
+      limit = std::stoi(l);
+    }
+    const std::string after = req.get_param_value("after");
+    auto accounts = Accounts(hub).list(after, limit + 1);
     if (!accounts) return send_error(res, accounts.error());
+    const bool more = static_cast<int>(accounts->size()) > limit;
+    if (more) accounts->pop_back();
     auto devices = Devices(hub).list();
     if (!devices) return send_error(res, devices.error());
     if (auto a = audit_view(hub, *who, "list", "accounts"); !a.ok()) return send_error(res, a.error());
     json list = json::array();
     for (const auto& a : *accounts) list.push_back(account_json(a, &*devices));
-    send_json(res, 200, {{"accounts", list}});
+    send_json(res, 200, {{"accounts", list}, {"next", more ? json(accounts->back().username) : json(nullptr)}});
   });
 
   r.post("/v1/office/accounts", "/v1/office/accounts", [&hub](const httplib::Request& req, httplib::Response& res) {
@@ -177,6 +226,18 @@ void add_office_account_routes(Router& r, Hub& hub) {
   });
 
   const std::string account = std::string("/v1/office/accounts/") + kIdPattern;
+  r.get(account, "/v1/office/accounts/{name}", [&hub](const httplib::Request& req, httplib::Response& res) {
+    auto who = require_office(hub, req, res, {Role::admin});
+    if (!who) return;
+    const std::string name = req.matches[1];
+    auto found = Accounts(hub).find(name);
+    if (!found) return send_error(res, found.error());
+    if (!*found) return send_error(res, 404, "not_found", "no such account");
+    auto devices = Devices(hub).list();
+    if (!devices) return send_error(res, devices.error());
+    if (auto a = audit_view(hub, *who, "account", name); !a.ok()) return send_error(res, a.error());
+    send_json(res, 200, account_json(**found, &*devices));
+  });
   r.put(account, "/v1/office/accounts/{name}", [&hub](const httplib::Request& req, httplib::Response& res) {
     account_action(hub, req, res, "changed", [&](const OfficeCaller&, const std::string& name) -> Result<json> {
       auto j = parse_body(req);
@@ -228,7 +289,6 @@ void add_office_account_routes(Router& r, Hub& hub) {
 
   r.post(account + "/reset-password", "/v1/office/accounts/{name}/reset-password",
          [&hub](const httplib::Request& req, httplib::Response& res) {
-           res.set_header("Cache-Control", "no-store");
            account_action(hub, req, res, "reset_password",
                           [&](const OfficeCaller&, const std::string& name) -> Result<json> {
                             auto once = Accounts(hub).reset_password(name);

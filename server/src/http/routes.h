@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,12 @@ void add_form_routes(Router& r, Hub& hub);    // /v1/office/forms, /v1/office/fo
 void add_health_routes(Router& r, Hub& hub);  // /healthz, /metrics
 // /v1/office/oidc/start, /v1/office/oidc/callback; oidc null: both answer 404.
 void add_oidc_routes(Router& r, Hub& hub, std::shared_ptr<OidcClient> oidc);
+
+// The office console's pages and files from console_dir (share/doorstep/office/);
+// console_dir "": none (/office answers 404).
+void add_console_routes(Router& r, const std::string& console_dir);
+// <exe>/../share/doorstep/office when it holds the console's pages, else "".
+std::string default_console_dir(const std::string& exe);
 
 // The answer of a sign-in that opened an office session, password or OpenID Connect.
 nlohmann::json sign_in_json(const OfficeSignIn& s, Hub& hub);

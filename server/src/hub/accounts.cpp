@@ -117,6 +117,17 @@ Result<std::vector<Account>> Accounts::list() {
   return out;
 }
 
+Result<std::vector<Account>> Accounts::list(const std::string& after, int limit) {
+  auto db = hub_.pool().lease();
+  if (!db) return db.error();
+  auto rows = (*db)->query(std::string("SELECT ") + kColumns + " FROM account WHERE username > ? ORDER BY username LIMIT ?",
+                           {after, static_cast<std::int64_t>(limit)});
+  if (!rows) return rows.error();
+  std::vector<Account> out;
+  for (const auto& r : *rows) out.push_back(account_from(r));
+  return out;
+}
+
 Result<Account> Accounts::create(const NewAccount& a, bool checked_password) {
   if (!is_record_id(a.username)) return invalid("a user name is 1-64 letters, digits, '.', '-' or '_'");
   DOORSTEP_TRY(check_shape(a.role, a.team, a.teams, a.email));

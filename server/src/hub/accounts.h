@@ -72,6 +72,8 @@ class Accounts {
   Result<std::optional<Account>> find(const std::string& username);
   // Every account, by user name.
   Result<std::vector<Account>> list();
+  // At most `limit` accounts whose user names sort after `after`, by user name.
+  Result<std::vector<Account>> list(const std::string& after, int limit);
 
   // not_found for an unknown account; invalid_argument as create(). The role of a
   // worker with devices cannot change (retire the devices first).

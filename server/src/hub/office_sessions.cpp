@@ -86,7 +86,7 @@ Result<OfficeCaller> OfficeSessions::check(const AccessClaims& claims, const std
   if (!db) return db.error();
   auto rows = (*db)->query(
       "SELECT s.username, s.created_ms, s.last_used_ms, s.ended_ms, a.role, a.teams, a.enabled,"
-      " a.must_change_password FROM office_session s JOIN account a ON a.username = s.username WHERE s.id = ?",
+      " a.must_change_password, s.csrf FROM office_session s JOIN account a ON a.username = s.username WHERE s.id = ?",
       {claims.session_id});
   if (!rows) return rows.error();
   if (rows->empty()) return ended();
@@ -113,6 +113,7 @@ Result<OfficeCaller> OfficeSessions::check(const AccessClaims& claims, const std
   c.session_id = claims.session_id;
   c.source = source;
   c.must_change_password = r.integer(7) != 0;
+  c.csrf = r.text(8);
   return c;
 }
 

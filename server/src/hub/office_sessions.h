@@ -27,6 +27,7 @@ struct OfficeCaller {
   std::vector<std::string> teams;  // manager, monitor
   std::string session_id;
   std::string source;              // the caller's address
+  std::string csrf;                // the session's CSRF token (a browser's changes carry it)
   bool must_change_password = false;
   // admin: every team; manager and monitor: their own; auditor: none.
   bool covers_team(const std::string& team) const;
