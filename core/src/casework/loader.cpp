@@ -25,7 +25,10 @@ Result<LoadSummary> load_json(Store& store, const std::string& text) {
     // Form definitions, each checked by the forms engine as the server checks one it
     // publishes; stored as the published form_definition record of their version.
     if (doc.contains("forms")) {
-      const auto& arr = doc["forms"];
+      // Read again keeping each row's column order (the first language column is the
+      // label, as the office's publish reads it).
+      const auto ordered = nlohmann::ordered_json::parse(text, nullptr, false);
+      const auto& arr = ordered["forms"];
       if (!arr.is_array()) return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "forms must be a list");
       for (std::size_t i = 0; i < arr.size(); ++i) {
         const std::string where = "forms[" + std::to_string(i) + "]";

@@ -51,9 +51,10 @@ void add_form_routes(Router& r, Hub& hub) {
   r.post("/v1/office/forms", "/v1/office/forms", [&hub](const httplib::Request& req, httplib::Response& res) {
     auto who = require_office(hub, req, res, {Role::admin});
     if (!who) return;
-    auto body = parse_body(req);
+    auto body = parse_body(req);  // malformed or too deep JSON: the usual 400
     if (!body) return send_error(res, body.error());
-    auto out = FormPublisher(hub).publish(*body, who->user);
+    // Loaded from the text, so each row's columns keep the order they were written in.
+    auto out = FormPublisher(hub).publish(std::string_view(req.body), who->user);
     if (!out) return send_error(res, out.error());
     if (!out->problems.empty()) {
       const auto n = out->problems.size();
@@ -61,9 +62,12 @@ void add_form_routes(Router& r, Hub& hub) {
                        {{"error", "invalid_argument"},
                         {"message", "the form definition has " + std::to_string(n) + (n == 1 ? " problem" : " problems") +
                                         "; nothing was published"},
-                        {"problems", problems_json(out->problems)}});
+                        {"problems", problems_json(out->problems)},
+                        {"warnings", problems_json(out->warnings)}});
     }
-    send_json(res, 200, {{"record", protocol::record_to_json(*out->record)}, {"published", out->created}});
+    send_json(res, 200, {{"record", protocol::record_to_json(*out->record)},
+                         {"published", out->created},
+                         {"warnings", problems_json(out->warnings)}});
   });
 
   r.get("/v1/office/forms", "/v1/office/forms", [&hub](const httplib::Request& req, httplib::Response& res) {

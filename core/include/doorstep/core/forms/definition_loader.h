@@ -58,7 +58,11 @@ inline constexpr std::size_t kMaxCellBytes = 16 * 1024;
 inline constexpr int kMaxGroupDepth = 32;
 
 // The JSON format above, as text or parsed. Malformed JSON is one problem (row 0).
+// Columns keep the order they are written in (the first of two `label::…` columns is
+// the label), so give the text or an ordered_json: a nlohmann::json object has already
+// sorted its keys, and the json overload can only read them in that order.
 DefinitionLoad load_definition_json(std::string_view text);
+DefinitionLoad load_definition_json(const nlohmann::ordered_json& doc);
 DefinitionLoad load_definition_json(const nlohmann::json& doc);
 DefinitionLoad load_definition_file(const std::filesystem::path& json_file);
 
