@@ -2,7 +2,10 @@
 // loads to the form its author meant, or says which row is wrong.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "form_fixture.h"
+#include "temp_store.h"
 
 using namespace doorstep::forms;
 using namespace doorstep::forms::testing;
@@ -171,4 +174,21 @@ TEST_CASE("a directory of sheets loads, and a directory without survey.csv says 
   auto missing = load_xlsform_dir(demo_forms_dir() / "xlsform" / "no_such_form");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.problems[0].message.find("there is no survey.csv") == 0);
+}
+
+TEST_CASE("a folder's other sheets are said, and an entities sheet is refused", "[forms][csv]") {
+  doorstep::test::TempDir d;
+  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(d / name) << text; };
+  write("survey.csv", "type,name,label\ntext,a,A\n");
+  write("settings.csv", kSettings);
+  write("osm.csv", "list_name,name\n");
+  auto l = load_xlsform_dir(d.path());
+  REQUIRE(l.ok());
+  bool osm = false;
+  for (const auto& w : l.warnings) osm |= w.sheet == "osm";
+  CHECK(osm);
+  write("entities.csv", "list_name,label\ntrees,${a}\n");
+  auto refused = load_xlsform_dir(d.path());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.problems[0].sheet == "entities");
 }

@@ -6,6 +6,35 @@
 #include "doorstep/core/json_fields.h"
 
 namespace doorstep {
+namespace {
+
+Result<std::string> put_form(Writer& w, const forms::FormDefinition& def) {
+  auto id = forms::definition_record_id(def.form_id, def.version);
+  if (!id) return id.error();
+  Record r;
+  r.type = "form_definition";
+  r.id = *id;
+  r.rev = 1;
+  r.fields = forms::definition_record_fields(def);
+  r.fields["published_at"] = Value{};
+  auto put = w.put_base(r);
+  if (!put.ok()) return put.error();
+  return *id;
+}
+
+}  // namespace
+
+Result<std::string> load_form(Store& store, const forms::FormDefinition& def) {
+  std::string id;
+  auto st = store.write([&](Writer& w) -> Status {
+    auto put = put_form(w, def);
+    if (!put) return put.error();
+    id = *put;
+    return w.audit("loaded", "store", store.device_id());
+  });
+  if (!st.ok()) return st.error();
+  return id;
+}
 
 Result<LoadSummary> load_json(Store& store, const std::string& text) {
   auto doc = nlohmann::json::parse(text, nullptr, false);
@@ -37,16 +66,8 @@ Result<LoadSummary> load_json(Store& store, const std::string& text) {
         };
         auto load = forms::load_definition_json(arr[i]);
         if (!load.ok()) return fail(load.problems.empty() ? "not a form definition" : load.problems.front().describe());
-        auto id = forms::definition_record_id(load.definition->form_id, load.definition->version);
-        if (!id) return fail(id.error().message);
-        Record r;
-        r.type = "form_definition";
-        r.id = *id;
-        r.rev = 1;
-        r.fields = forms::definition_record_fields(*load.definition);
-        r.fields["published_at"] = Value{};
-        auto put = w.put_base(r);
-        if (!put.ok()) return fail(put.error().message);
+        auto put = put_form(w, *load.definition);
+        if (!put) return fail(put.error().message);
         ++sum.forms;
       }
     }

@@ -6,6 +6,7 @@
 #include "forms/answer_types.h"
 #include "forms/csv.h"
 #include "forms/sheets.h"
+#include "forms/workbook.h"
 
 namespace doorstep::forms {
 namespace {
@@ -124,26 +125,13 @@ std::vector<std::string> map_header(std::string_view sheet, const std::vector<st
   return mapping;
 }
 
-namespace {
-
-// One CSV sheet into rows; blank rows are skipped but keep their numbers.
-void read_sheet(std::string_view sheet, std::string_view text, std::vector<SheetRow>& rows,
-                Sheets& out, std::size_t max_rows) {
-  if (!valid_utf8(text)) {
-    out.problems.push_back({std::string(sheet), 0, "", "the sheet is not UTF-8 text; save the CSV as UTF-8"});
-    return;
-  }
-  auto records = read_csv(text, kMaxCellBytes, max_rows + 1);
-  if (!records) {
-    out.problems.push_back({std::string(sheet), 0, "", records.error().message});
-    return;
-  }
-  if (records->empty()) return;
-  auto mapping = map_header(sheet, records->front().fields, out.warnings, out.problems);
-  for (std::size_t r = 1; r < records->size(); ++r) {
-    const auto& fields = (*records)[r].fields;
+void read_grid(std::string_view sheet, const Grid& grid, std::vector<SheetRow>& rows, Sheets& out) {
+  if (grid.empty()) return;
+  auto mapping = map_header(sheet, grid.front().cells, out.warnings, out.problems);
+  for (std::size_t r = 1; r < grid.size(); ++r) {
+    const auto& fields = grid[r].cells;
     SheetRow row;
-    row.row = static_cast<int>(r + 1);  // a spreadsheet row is a record: header = 1
+    row.row = grid[r].row;
     bool extra = false;
     for (std::size_t c = 0; c < fields.size(); ++c) {
       std::string cell = trim(fields[c]);
@@ -159,6 +147,27 @@ void read_sheet(std::string_view sheet, std::string_view text, std::vector<Sheet
                               "the row has more cells than the header; the extra cells are ignored"});
     if (!row.cells.empty()) rows.push_back(std::move(row));
   }
+}
+
+namespace {
+
+// One CSV sheet into rows: a spreadsheet row is a record (header = 1).
+void read_sheet(std::string_view sheet, std::string_view text, std::vector<SheetRow>& rows,
+                Sheets& out, std::size_t max_rows) {
+  if (!valid_utf8(text)) {
+    out.problems.push_back({std::string(sheet), 0, "", "the sheet is not UTF-8 text; save the CSV as UTF-8"});
+    return;
+  }
+  auto records = read_csv(text, kMaxCellBytes, max_rows + 1);
+  if (!records) {
+    out.problems.push_back({std::string(sheet), 0, "", records.error().message});
+    return;
+  }
+  Grid grid;
+  grid.reserve(records->size());
+  for (std::size_t r = 0; r < records->size(); ++r)
+    grid.push_back({static_cast<int>(r + 1), std::move((*records)[r].fields)});
+  read_grid(sheet, grid, rows, out);
 }
 
 bool blank(std::string_view s) {
@@ -188,6 +197,21 @@ DefinitionLoad load_xlsform_csv(std::string_view survey, std::string_view choice
   return build_definition(std::move(sheets));
 }
 
+DefinitionLoad load_xlsform_grids(WorkbookGrids g) {
+  Sheets sheets;
+  sheets.problems = std::move(g.problems);
+  sheets.warnings = std::move(g.warnings);
+  if (!g.survey) sheets.problems.push_back({"survey", 0, "", "the workbook has no sheet named survey"});
+  else read_grid("survey", *g.survey, sheets.survey, sheets);
+  if (g.choices) read_grid("choices", *g.choices, sheets.choices, sheets);
+  if (g.settings && g.settings->size() > 1) {
+    sheets.has_settings = true;
+    read_grid("settings", *g.settings, sheets.settings, sheets);
+  }
+  sheets.fallback_form_id = std::move(g.fallback_form_id);
+  return build_definition(std::move(sheets));
+}
+
 namespace {
 
 // Reads a whole file; nullopt when it does not exist; a problem when it cannot be read.
@@ -211,16 +235,57 @@ std::optional<std::string> read_file(const std::filesystem::path& p, std::vector
 
 }  // namespace
 
+DefinitionLoad load_xlsform_csv_sheets(const std::vector<std::pair<std::string, std::string>>& sheets,
+                                       std::string_view fallback_form_id) {
+  std::string_view survey, choices, settings;
+  bool has_survey = false;
+  WorkbookGrids others;  // sheets besides these three: said, never silently left out
+  for (const auto& [name, text] : sheets) {
+    std::optional<Grid>* slot = workbook_slot(others, name);
+    if (slot == &others.survey) survey = text, has_survey = true;
+    else if (slot == &others.choices) choices = text;
+    else if (slot == &others.settings) settings = text;
+  }
+  DefinitionLoad load;
+  if (!has_survey) {
+    load.problems.push_back({"survey", 0, "", "there is no survey sheet"});
+  } else {
+    load = load_xlsform_csv(survey, choices, settings, fallback_form_id);
+  }
+  load.warnings.insert(load.warnings.begin(), others.warnings.begin(), others.warnings.end());
+  if (!others.problems.empty()) {
+    load.problems.insert(load.problems.begin(), others.problems.begin(), others.problems.end());
+    load.definition.reset();
+  }
+  return load;
+}
+
 DefinitionLoad load_xlsform_dir(const std::filesystem::path& dir) {
   DefinitionLoad failed;
-  auto survey = read_file(dir / "survey.csv", failed.problems);
-  if (!survey && failed.problems.empty())
-    failed.problems.push_back({"survey", 0, "", "there is no survey.csv in " + dir.string()});
-  auto choices = read_file(dir / "choices.csv", failed.problems);
-  auto settings = read_file(dir / "settings.csv", failed.problems);
+  std::vector<std::pair<std::string, std::string>> sheets;
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".csv") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::size_t total = 0;
+  for (const auto& f : files) {
+    auto text = read_file(f, failed.problems);
+    if (!text) continue;
+    total += text->size();
+    if (total > kMaxDefinitionBytes) {
+      failed.problems.push_back({"", 0, "", "the form is larger than " + std::to_string(kMaxDefinitionBytes) + " bytes"});
+      break;
+    }
+    sheets.emplace_back(f.stem().string(), std::move(*text));
+  }
   if (!failed.problems.empty()) return failed;
+  if (std::none_of(sheets.begin(), sheets.end(), [](const auto& s) { return s.first == "survey"; })) {
+    failed.problems.push_back({"survey", 0, "", "there is no survey.csv in " + dir.string()});
+    return failed;
+  }
   auto name = dir.filename().empty() ? dir.parent_path().filename() : dir.filename();
-  return load_xlsform_csv(*survey, choices.value_or(""), settings.value_or(""), name.string());
+  return load_xlsform_csv_sheets(sheets, name.string());
 }
 
 }  // namespace doorstep::forms

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,27 @@ std::string canonical_column(std::string_view sheet, std::string_view header, st
 std::vector<std::string> map_header(std::string_view sheet, const std::vector<std::string>& header,
                                     std::vector<DefinitionProblem>& warnings,
                                     std::vector<DefinitionProblem>& problems);
+
+// A sheet as cells, as CSV records and workbook sheets both become: its rows in order,
+// the first one the header. A row's number is the spreadsheet's (blank rows may be left
+// out); cells by column from the first (A).
+struct GridRow {
+  int row = 0;
+  std::vector<std::string> cells;
+};
+using Grid = std::vector<GridRow>;
+
+// One sheet's grid into rows of canonical columns (map_header on its first row); blank
+// rows are skipped, rows keep their numbers.
+void read_grid(std::string_view sheet, const Grid& grid, std::vector<SheetRow>& rows, Sheets& out);
+
+// A workbook's sheets (absent ones: std::nullopt) and what reading the workbook found.
+struct WorkbookGrids {
+  std::optional<Grid> survey, choices, settings;
+  std::string fallback_form_id;
+  std::vector<DefinitionProblem> problems, warnings;
+};
+DefinitionLoad load_xlsform_grids(WorkbookGrids grids);
 
 // Checks everything and builds the definition and its evaluation plan.
 DefinitionLoad build_definition(Sheets sheets);

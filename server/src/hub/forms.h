@@ -35,8 +35,8 @@ class FormPublisher {
  public:
   explicit FormPublisher(Hub& hub) : hub_(hub) {}
 
-  // Publishes a definition loaded and checked by core's forms engine (from JSON or
-  // XLSForm CSV sheets: forms/definition_loader.h) in one transaction with an audit
+  // Publishes a definition loaded and checked by core's forms engine (from JSON, CSV
+  // sheets or a workbook: forms/form_files.h) in one transaction with an audit
   // event "published". A definition with problems comes back with every one of them
   // (sheet, row, column, message), and with its warnings either way. The version must
   // be above every published version of its form_id: otherwise server/conflict, except

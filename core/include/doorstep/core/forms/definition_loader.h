@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,7 +74,12 @@ DefinitionLoad load_definition_file(const std::filesystem::path& json_file);
 DefinitionLoad load_xlsform_csv(std::string_view survey, std::string_view choices,
                                 std::string_view settings = {},
                                 std::string_view fallback_form_id = {});
-// dir/survey.csv, dir/choices.csv (optional), dir/settings.csv (optional; the fallback
+// CSV sheets by sheet name: survey, choices and settings as above; any other sheet is
+// warned about (not used), or refused when it carries what Doorstep does not honour
+// (entities).
+DefinitionLoad load_xlsform_csv_sheets(const std::vector<std::pair<std::string, std::string>>& sheets,
+                                       std::string_view fallback_form_id);
+// Every dir/*.csv as a sheet named by its file (survey.csv required; the fallback
 // form_id is the directory's name).
 DefinitionLoad load_xlsform_dir(const std::filesystem::path& dir);
 
