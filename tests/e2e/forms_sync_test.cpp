@@ -518,3 +518,41 @@ TEST_CASE("a form published as CSV sheets, through the API and through forms pub
   auto open = start(forms, "child_age_check");
   CHECK(open.session.definition().find("age")->label == "Age of the child");  // the first language
 }
+
+TEST_CASE("skip logic and constraints in bind:: columns hold on the device, and a repeat_count is refused") {
+  // The form of the report: a question for under-fives and an impossible age, both in
+  // pyxform's bind:: columns, which Doorstep once dropped without a word.
+  Council c;
+  const char* survey =
+      "type,name,label,bind::relevant,bind::constraint,bind::jr:constraintMsg\n"
+      "integer,age,Age of the child,,. < 19,A child is under 19\n"
+      "text,nursery,Which nursery?,${age} < 5,,\n";
+  publish_sheets(c.hub, {{"survey", survey}, {"settings", kAgeSettings}}, 200);
+  const char* counted =
+      "type,name,label,repeat_count\n"
+      "begin_repeat,kids,Children,3\n"
+      "text,kid,Name,\n"
+      "end_repeat,,,\n";
+  auto refused = publish_sheets(c.hub, {{"survey", counted}, {"form_id", "counted"}}, 400);
+  REQUIRE(refused["problems"].size() == 1);
+  CHECK(refused["problems"][0]["row"] == 2);
+  CHECK(refused["problems"][0]["column"] == "repeat_count");
+
+  Device d(c.hub, "sam");
+  must_sync(d);
+  CaseForms forms(d.store());
+  auto open = start(forms, "child_age_check");
+  fill(open, {{"age", 10}});
+  CHECK_FALSE(open.session.state("nursery")->relevant);  // not asked of a ten-year-old
+  fill(open, {{"age", 3}});
+  CHECK(open.session.state("nursery")->relevant);
+  fill(open, {{"age", 40}});
+  CHECK(open.session.state("age")->problem == "A child is under 19");
+  fill(open, {{"age", 3}, {"nursery", "Little Acorns"}});
+  auto out = forms.submit(open.draft.id, open.session);
+  REQUIRE(out.ok());
+  REQUIRE(out->ok());
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 0);  // the hub checks it with the same logic and accepts it
+}

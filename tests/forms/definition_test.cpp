@@ -305,7 +305,8 @@ TEST_CASE("each kind of definition problem is reported with its row and column",
     j["settings"] = {{"version", "v2"}};
     auto l = load_definition_json(j);
     CHECK(problem(l, 2, "form_id").sheet == "settings");
-    CHECK(problem(l, 2, "version").message == "the version must be a whole number, not 'v2'");
+    CHECK(problem(l, 2, "version").message.find("must be a whole number") != std::string::npos);
+    CHECK(problem(l, 2, "version").message.find("not 'v2'") != std::string::npos);
   }
   SECTION("choice without label, and a repeated choice") {
     json choices = json::array({{{"list_name", "l"}, {"name", "a"}},

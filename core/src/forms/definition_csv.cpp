@@ -11,40 +11,11 @@
 namespace doorstep::forms {
 namespace {
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c == ' ') c = '_';
-  }
-  return out;
-}
-
 std::string trim(std::string_view s) {
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && ws(s.front())) s.remove_prefix(1);
   while (!s.empty() && ws(s.back())) s.remove_suffix(1);
   return std::string(s);
-}
-
-// Canonical survey columns and the spellings XLSForm tools also accept.
-const std::map<std::string, std::string, std::less<>>& survey_columns() {
-  static const std::map<std::string, std::string, std::less<>> m = {
-      {"type", "type"}, {"name", "name"}, {"label", "label"}, {"hint", "hint"},
-      {"required", "required"}, {"required_message", "required_message"},
-      {"jr:requiredmsg", "required_message"}, {"relevant", "relevant"},
-      {"relevance", "relevant"}, {"constraint", "constraint"},
-      {"constraint_message", "constraint_message"}, {"jr:constraintmsg", "constraint_message"},
-      {"calculation", "calculation"}, {"calculate", "calculation"}, {"default", "default"},
-      {"read_only", "read_only"}, {"readonly", "read_only"}, {"appearance", "appearance"},
-      {"choice_filter", "choice_filter"}, {"save_to", "save_to"},
-  };
-  return m;
-}
-
-bool translatable(std::string_view base) {
-  return base == "label" || base == "hint" || base == "constraint_message" ||
-         base == "required_message";
 }
 
 }  // namespace
@@ -55,74 +26,57 @@ const std::string& SheetRow::get(const std::string& column) const {
   return it == cells.end() ? empty : it->second;
 }
 
-std::string canonical_column(std::string_view sheet, std::string_view header, std::string* language) {
-  std::string h = trim(header);
-  std::string base = h, lang;
-  if (auto sep = h.find("::"); sep != std::string::npos) {
-    base = h.substr(0, sep);
-    lang = h.substr(sep + 2);
-  }
-  if (language) *language = lang;
-  std::string key = lower_ascii(base);
-  if (sheet == "survey") {
-    auto it = survey_columns().find(key);
-    if (it == survey_columns().end()) return "";
-    if (!lang.empty() && !translatable(it->second)) return "";
-    return it->second;
-  }
-  if (sheet == "choices") {
-    if (key == "list_name") return "list_name";
-    if (key == "name") return "name";
-    if (key == "label") return "label";
-    return lang.empty() ? h : "";  // extra columns keep their spelling for choice_filter
-  }
-  if (key == "form_id" || key == "id_string") return "form_id";
-  if (key == "version") return "version";
-  if (key == "form_title" || key == "title") return "title";
-  return "";
-}
-
 std::vector<std::string> map_header(std::string_view sheet, const std::vector<std::string>& header,
                                     std::vector<DefinitionProblem>& warnings,
                                     std::vector<DefinitionProblem>& problems) {
   std::vector<std::string> mapping(header.size());
+  std::vector<std::string> languages(header.size());
   std::map<std::string, std::size_t> taken;  // canonical -> header index
+  const std::string sh(sheet);
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::string written = trim(header[i]);
     if (written.empty()) continue;  // spreadsheets export trailing empty columns
-    std::string lang;
-    std::string canon = canonical_column(sheet, written, &lang);
-    if (canon.empty()) {
-      warnings.push_back({std::string(sheet), 1, written,
-                          "column '" + written + "' is not used by Doorstep and is ignored"});
+    ColumnMeaning m = read_column(sheet, written);
+    if (!m.refusal.empty()) {
+      mapping[i] = std::string(1, kRefusedColumn) + written;
       continue;
     }
-    auto it = taken.find(canon);
+    if (!m.ignored.empty()) {
+      warnings.push_back({sh, 1, written, m.ignored});
+      continue;
+    }
+    if (!m.deprecated.empty())
+      warnings.push_back({sh, 1, written, "'" + written + "' is an old spelling, read as '" + m.deprecated +
+                                              "'; write it that way"});
+    languages[i] = m.language;
+    auto it = taken.find(m.canonical);
     if (it == taken.end()) {
-      taken[canon] = i;
-      mapping[i] = canon;
+      taken[m.canonical] = i;
+      mapping[i] = m.canonical;
       continue;
     }
     std::string other = trim(header[it->second]);
-    bool other_lang = other.find("::") != std::string::npos;
-    if (!lang.empty()) {
-      warnings.push_back({std::string(sheet), 1, written,
-                          "column '" + written + "' is ignored: Doorstep forms use one language ('" +
-                              other + "')"});
-    } else if (other_lang) {
+    if (!m.language.empty()) {
+      // The first language column, in the order written, is the one used.
+      warnings.push_back({sh, 1, written, "column '" + written + "' is ignored: Doorstep forms use one language ('" +
+                                              other + "')"});
+    } else if (!languages[it->second].empty()) {
       // A plain column wins over a language column.
-      warnings.push_back({std::string(sheet), 1, other,
-                          "column '" + other + "' is ignored: Doorstep forms use one language ('" +
-                              written + "')"});
+      warnings.push_back({sh, 1, other, "column '" + other + "' is ignored: Doorstep forms use one language ('" +
+                                            written + "')"});
       mapping[it->second].clear();
-      mapping[i] = canon;
+      mapping[i] = m.canonical;
       it->second = i;
     } else {
-      problems.push_back({std::string(sheet), 1, written,
-                          "column '" + written + "' appears twice; keep one"});
+      problems.push_back({sh, 1, written, "column '" + written + "' appears twice; keep one"});
     }
   }
   return mapping;
+}
+
+DefinitionProblem refused_cell(std::string_view sheet, int row, const std::string& mapping) {
+  const std::string written = mapping.substr(1);
+  return {std::string(sheet), row, written, read_column(sheet, written).refusal};
 }
 
 void read_grid(std::string_view sheet, const Grid& grid, std::vector<SheetRow>& rows, Sheets& out) {
@@ -140,7 +94,9 @@ void read_grid(std::string_view sheet, const Grid& grid, std::vector<SheetRow>& 
         extra = true;
         continue;
       }
-      if (!mapping[c].empty()) row.cells[mapping[c]] = std::move(cell);
+      if (mapping[c].empty()) continue;
+      if (mapping[c][0] == kRefusedColumn) out.problems.push_back(refused_cell(sheet, row.row, mapping[c]));
+      else row.cells[mapping[c]] = std::move(cell);
     }
     if (extra)
       out.warnings.push_back({std::string(sheet), row.row, "",

@@ -64,6 +64,11 @@ void read_rows(const char* sheet, const ordered& rows, std::vector<SheetRow>& ou
     for (const auto& [k, v] : r.items()) {
       const std::string& canon = mapping[seen[k]];
       if (canon.empty()) continue;
+      if (canon[0] == kRefusedColumn) {
+        auto text = cell_text(v);
+        if (!text || !text->empty()) s.problems.push_back(refused_cell(sheet, row, canon));
+        continue;
+      }
       auto text = cell_text(v);
       if (!text) {
         s.problems.push_back({sheet, row, canon, "must be text, a number or true/false"});
