@@ -7,6 +7,7 @@
 //   doorstep-server --data DIR restore FILE     (SQLite: the copy back, a new epoch, then exit)
 //   doorstep-server --data DIR [--database URL] new-epoch   (after pg_restore)
 //   doorstep-server --data DIR [--token-key-file F] rotate-token-key [--retire-old]
+//   doorstep-server --data DIR [--database URL] forms publish PATH... [--json]
 // Creates and wires the Hub and the HTTP server; prints one line
 // "doorstep-server listening on http(s)://HOST:PORT" once ready; SIGTERM or SIGINT
 // stop it cleanly. Secrets come only from the environment (DOORSTEP_OFFICE_PASSWORD,
@@ -30,6 +31,7 @@
 #include "hub/accounts.h"
 #include "hub/demo_seed.h"
 #include "hub/forms.h"
+#include "hub/forms_publish_command.h"
 #include "hub/hub.h"
 #include "hub/oidc.h"
 #include "hub/restore.h"
@@ -158,7 +160,30 @@ int main(int argc, char** argv) {
                                     "still verify); --retire-old keeps only the newest");
   rotate->add_flag("--retire-old", retire_old,
                    "remove every key but the newest (run it once the old tokens have expired: --session-max)");
+  auto* forms_cmd = app.add_subcommand("forms", "form definitions on the hub");
+  std::vector<std::string> publish_paths;
+  bool publish_json = false;
+  auto* forms_publish = forms_cmd->add_subcommand(
+      "publish", "publish forms as the office API does and exit (stop a serving SQLite hub first); every problem "
+                 "and warning is printed with its sheet, row and column");
+  forms_publish->add_option("PATH", publish_paths, ".xlsx, .xls, .json, a survey .csv, or a folder of CSV sheets")
+      ->required();
+  forms_publish->add_flag("--json", publish_json, "the outcome as JSON on standard output");
+  forms_cmd->require_subcommand(1);
   CLI11_PARSE(app, argc, argv);
+
+  if (*forms_publish) {
+    ::umask(077);
+    HubOptions options;
+    options.data_dir = data;
+    options.database = database;
+    options.token_key_file = token_key_file;
+    options.password_deny_list = deny_list;
+    options.connections = 2;
+    auto hub = Hub::open(options);
+    if (!hub) return fail(hub.error().message);
+    return publish_forms_command(**hub, publish_paths, publish_json);
+  }
 
   if (*rotate) {
     ::umask(077);

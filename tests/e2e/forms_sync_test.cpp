@@ -440,3 +440,119 @@ TEST_CASE("a submission naming a picture the hub does not hold lands in the quar
         "photo: This question needs an answer.");
   CHECK(c.hub.office("GET", "/v1/office/form-submissions?case_id=c1")["submissions"].empty());
 }
+
+namespace {
+
+// A multipart/form-data body of named parts, each sent as a file, and its media type.
+std::pair<std::string, std::string> multipart(const std::vector<std::pair<std::string, std::string>>& parts) {
+  const std::string b = "doorstep-test-boundary-7f3a";
+  std::string body;
+  for (const auto& [name, content] : parts)
+    body += "--" + b + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + name +
+            ".csv\"\r\nContent-Type: text/csv\r\n\r\n" + content + "\r\n";
+  body += "--" + b + "--\r\n";
+  return {body, "multipart/form-data; boundary=" + b};
+}
+
+std::string office_token(Hub& hub) {
+  auto r = hub.raw("POST", "/v1/office/login", json{{"username", "office"}, {"password", kOfficePassword}}.dump());
+  REQUIRE(r.status == 200);
+  return json::parse(r.body)["access_token"].get<std::string>();
+}
+
+json publish_sheets(Hub& hub, const std::vector<std::pair<std::string, std::string>>& parts, int status) {
+  auto [body, type] = multipart(parts);
+  auto r = hub.raw("POST", "/v1/office/forms", body, office_token(hub), {{"Content-Type", type}});
+  INFO(r.body);
+  REQUIRE(r.status == status);
+  return json::parse(r.body);
+}
+
+const char* kAgeSurvey =
+    "type,name,label::English (en),label::Cymraeg (cy),hint,colour\n"
+    "integer,age,Age of the child,Oed y plentyn,In whole years,blue\n"
+    "text,nursery,Which nursery?,Pa feithrinfa?,,\n";
+const char* kAgeSettings = "form_id,version,form_title\nchild_age_check,1,Child age check\n";
+
+}  // namespace
+
+TEST_CASE("a form published as CSV sheets, through the API and through forms publish, reaches the device") {
+  Council c;
+  auto out = publish_sheets(c.hub, {{"survey", kAgeSurvey}, {"settings", kAgeSettings}}, 200);
+  CHECK(out["record"]["id"] == "child_age_check-v1");
+  // What the hub read but does not use comes back with its cell, not silently.
+  bool colour = false, welsh = false;
+  for (const auto& w : out["warnings"]) {
+    colour |= w["column"] == "colour" && w["sheet"] == "survey";
+    welsh |= w["column"] == "label::Cymraeg (cy)";
+  }
+  CHECK(colour);
+  CHECK(welsh);
+  // A sheet with a problem: every one with sheet, row and column; nothing published.
+  auto bad = publish_sheets(c.hub, {{"survey", "type,name,label\ninteger,n,\ntext,t,T\n"}, {"settings", kAgeSettings}}, 400);
+  REQUIRE(bad["problems"].size() == 1);
+  CHECK(bad["problems"][0] == json{{"sheet", "survey"}, {"row", 2}, {"column", "label"}, {"message", "'n' needs a label"}});
+
+  // The same sheets as a folder, published from the command line as version 2.
+  test::TempDir dir;
+  const auto folder = dir / "child_age_check";
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder / "survey.csv") << kAgeSurvey;
+  std::ofstream(folder / "settings.csv") << "form_id,version,form_title\nchild_age_check,2,Child age check\n";
+  c.hub.stop();  // the data directory is the serving hub's while it runs
+  auto cli = c.hub.command({"forms", "publish", folder.string()});
+  INFO(cli.output);
+  CHECK(cli.status == 0);
+  CHECK(cli.output.find("published child_age_check-v2") != std::string::npos);
+  CHECK(cli.output.find("warning: survey row 1, colour") != std::string::npos);
+  auto refused = c.hub.command({"forms", "publish", (dir / "nothing_here").string()});
+  CHECK(refused.status == 1);
+  c.hub.start();
+
+  Device d(c.hub, "sam");
+  must_sync(d);
+  CaseForms forms(d.store());
+  auto list = forms.available();
+  REQUIRE(list->size() == 1);
+  CHECK((*list)[0].version == 2);
+  auto open = start(forms, "child_age_check");
+  CHECK(open.session.definition().find("age")->label == "Age of the child");  // the first language
+}
+
+TEST_CASE("skip logic and constraints in bind:: columns hold on the device, and a repeat_count is refused") {
+  // The form of the report: a question for under-fives and an impossible age, both in
+  // pyxform's bind:: columns, which Doorstep once dropped without a word.
+  Council c;
+  const char* survey =
+      "type,name,label,bind::relevant,bind::constraint,bind::jr:constraintMsg\n"
+      "integer,age,Age of the child,,. < 19,A child is under 19\n"
+      "text,nursery,Which nursery?,${age} < 5,,\n";
+  publish_sheets(c.hub, {{"survey", survey}, {"settings", kAgeSettings}}, 200);
+  const char* counted =
+      "type,name,label,repeat_count\n"
+      "begin_repeat,kids,Children,3\n"
+      "text,kid,Name,\n"
+      "end_repeat,,,\n";
+  auto refused = publish_sheets(c.hub, {{"survey", counted}, {"form_id", "counted"}}, 400);
+  REQUIRE(refused["problems"].size() == 1);
+  CHECK(refused["problems"][0]["row"] == 2);
+  CHECK(refused["problems"][0]["column"] == "repeat_count");
+
+  Device d(c.hub, "sam");
+  must_sync(d);
+  CaseForms forms(d.store());
+  auto open = start(forms, "child_age_check");
+  fill(open, {{"age", 10}});
+  CHECK_FALSE(open.session.state("nursery")->relevant);  // not asked of a ten-year-old
+  fill(open, {{"age", 3}});
+  CHECK(open.session.state("nursery")->relevant);
+  fill(open, {{"age", 40}});
+  CHECK(open.session.state("age")->problem == "A child is under 19");
+  fill(open, {{"age", 3}, {"nursery", "Little Acorns"}});
+  auto out = forms.submit(open.draft.id, open.session);
+  REQUIRE(out.ok());
+  REQUIRE(out->ok());
+  auto r = d.sync();
+  REQUIRE(r.ok());
+  CHECK(r->rejected == 0);  // the hub checks it with the same logic and accepts it
+}

@@ -1,5 +1,7 @@
 #include "hub.h"
 
+#include <algorithm>
+
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -166,7 +168,8 @@ Hub::CommandResult Hub::command(const std::vector<std::string>& args) {
 client::HttpResponse Hub::raw(const std::string& method, const std::string& path, const std::string& body,
                               const std::string& token, std::vector<std::pair<std::string, std::string>> headers) {
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  const bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return h.first == "Content-Type"; });
+  if (!body.empty() && !typed) headers.emplace_back("Content-Type", "application/json");
   auto r = transport_->send({method, path, body, headers});
   INFO((r.ok() ? std::string() : r.error().describe()));
   REQUIRE(r.ok());

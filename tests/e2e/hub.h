@@ -56,7 +56,8 @@ class Hub {
   // Office API over real HTTP (office token fetched on first use).
   nlohmann::json office(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
                         int expect_status = 200);
-  // Raw request with an optional bearer token; returns status and body.
+  // Raw request with an optional bearer token; returns status and body. A body is sent
+  // as JSON unless headers name another Content-Type.
   client::HttpResponse raw(const std::string& method, const std::string& path, const std::string& body = "",
                            const std::string& token = "",
                            std::vector<std::pair<std::string, std::string>> headers = {});

@@ -2,7 +2,10 @@
 // loads to the form its author meant, or says which row is wrong.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "form_fixture.h"
+#include "temp_store.h"
 
 using namespace doorstep::forms;
 using namespace doorstep::forms::testing;
@@ -77,7 +80,8 @@ TEST_CASE("unknown columns are ignored with one warning each", "[forms][csv]") {
   REQUIRE(l.ok());
   REQUIRE(l.warnings.size() == 2);
   CHECK(l.warnings[0].row == 1);
-  CHECK(l.warnings[0].message == "column 'media::image' is not used by Doorstep and is ignored");
+  CHECK(l.warnings[0].column == "media::image");
+  CHECK(l.warnings[0].message.find("media") != std::string::npos);
   CHECK(l.warnings[1].column == "colour");
 }
 
@@ -171,4 +175,126 @@ TEST_CASE("a directory of sheets loads, and a directory without survey.csv says 
   auto missing = load_xlsform_dir(demo_forms_dir() / "xlsform" / "no_such_form");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.problems[0].message.find("there is no survey.csv") == 0);
+}
+
+TEST_CASE("bind:: columns are the columns they alias, and their logic runs", "[forms][csv]") {
+  // Skip logic and a constraint in pyxform's bind:: columns: a question for under-fives
+  // is not asked of a ten-year-old, and an impossible age is a problem with its message.
+  const char* survey =
+      "type,name,label,bind::constraint,bind::jr:constraintMsg,bind::relevant,bind::required,bind::jr:requiredMsg\n"
+      "integer,age,Age,. < 120,No one is that old,,yes,Give the age\n"
+      "text,nursery,Which nursery?,,,${age} < 5,,\n";
+  auto l = load_xlsform_csv(survey, "", kSettings);
+  INFO(all_problems(l));
+  auto def = must_load(l);
+  auto s = start(def);
+  CHECK(problem_at(s, "age") == "Give the age");  // the required message, shown to the worker
+  answer(s, "age", Value(10.0));
+  CHECK_FALSE(s.state("nursery")->relevant);
+  answer(s, "age", Value(3.0));
+  CHECK(s.state("nursery")->relevant);
+  answer(s, "age", Value(130.0));
+  CHECK(problem_at(s, "age") == "No one is that old");
+}
+
+TEST_CASE("a column with logic or a message Doorstep does not honour is a problem on each row that uses it", "[forms][csv]") {
+  const char* survey =
+      "type,name,label,repeat_count,bind::saveIncomplete,requiredMsg,colour\n"
+      "begin_repeat,kids,Children,3,,,\n"
+      "text,kid,Name,,,,blue\n"
+      "end_repeat,,,,,,\n"
+      "text,why,Why?,,true(),Say why,\n";
+  auto l = load_xlsform_csv(survey, "", kSettings);
+  REQUIRE_FALSE(l.ok());
+  auto at = [&](int row, const std::string& column) {
+    for (const auto& p : l.problems)
+      if (p.sheet == "survey" && p.row == row && p.column == column) return p.message;
+    return std::string();
+  };
+  CHECK(at(2, "repeat_count").find("not supported") != std::string::npos);
+  CHECK(at(5, "bind::saveIncomplete").find("bind attribute") != std::string::npos);
+  CHECK(at(5, "requiredMsg").find("message") != std::string::npos);
+  CHECK(l.problems.size() == 3);
+  // A column that only describes (colour) stays a warning.
+  bool colour = false;
+  for (const auto& w : l.warnings) colour |= w.column == "colour";
+  CHECK(colour);
+  // An empty repeat_count column carries nothing: not a problem.
+  CHECK(load_xlsform_csv("type,name,label,repeat_count\ntext,a,A,\n", "", kSettings).ok());
+}
+
+TEST_CASE("old spellings pyxform still reads load with a warning naming the row", "[forms][csv]") {
+  const char* survey =
+      "type,name,label:English,bind:relevant,required\n"
+      "int,n,How many?,,TRUE\n"
+      "select one from yes_no,s,Seen?,FALSE,\n"
+      "select all that apply from yes_no,m,Which?,TRUE,\n"
+      "string,t,Text,,\n"
+      "gps,g,Where?,,\n"
+      "trigger,ok,Understood,,\n"
+      "phone number,p,Phone,,\n";
+  auto l = load_xlsform_csv(survey, kChoices, kSettings);
+  INFO(all_problems(l));
+  auto def = must_load(l);
+  CHECK(def->find("n")->type == QuestionType::integer);
+  CHECK(def->find("n")->label == "How many?");
+  CHECK(def->find("n")->required.always);
+  CHECK(def->find("s")->type == QuestionType::select_one);
+  CHECK(def->find("s")->list_name == "yes_no");
+  CHECK(def->find("m")->type == QuestionType::select_multiple);
+  CHECK(def->find("t")->type == QuestionType::text);
+  CHECK(def->find("g")->type == QuestionType::geopoint);
+  CHECK(def->find("ok")->type == QuestionType::acknowledge);
+  CHECK(def->find("p")->type == QuestionType::text);
+  auto s = start(def);
+  CHECK_FALSE(s.state("s")->relevant);  // FALSE: never asked
+  CHECK(s.state("m")->relevant);        // TRUE: always
+  auto warned = [&](int row, const std::string& column) {
+    for (const auto& w : l.warnings)
+      if (w.row == row && w.column == column && w.message.find("old spelling") != std::string::npos) return true;
+    return false;
+  };
+  CHECK(warned(1, "label:English"));
+  CHECK(warned(1, "bind:relevant"));
+  CHECK(warned(2, "type"));
+  CHECK(warned(2, "required"));
+  CHECK(warned(3, "type"));
+  CHECK(warned(3, "relevant"));
+  CHECK(warned(4, "type"));
+  for (int row = 5; row <= 8; ++row) CHECK(warned(row, "type"));
+}
+
+TEST_CASE("settings without a version or form_id, or a form_id with spaces, load as pyxform would", "[forms][csv]") {
+  auto l = load_xlsform_csv("type,name,label\ntext,a,A\n", "", "form_title,form_id\nA form,Spec test\n", "fallback");
+  auto def = must_load(l);
+  CHECK(def->form_id == "Spec_test");
+  CHECK(def->version == 1);
+  CHECK(l.warnings.size() == 2);
+  auto named = must_load(load_xlsform_csv("type,name,label\ntext,a,A\n", "", "form_title\nA form\n", "visit_check"));
+  CHECK(named->form_id == "visit_check");
+  // A settings sheet with nothing Doorstep uses is no settings.
+  auto unused = must_load(load_xlsform_csv("type,name,label\ntext,a,A\n", "", "clean_text_values\nyes\n", "cleaned"));
+  CHECK(unused->form_id == "cleaned");
+  CHECK(unused->version == 1);
+  auto stamped = load_xlsform_csv("type,name,label\ntext,a,A\n", "", "form_id,version\nf,2022-04-11T16:26:28\n");
+  REQUIRE_FALSE(stamped.ok());
+  CHECK(stamped.problems[0].column == "version");
+  CHECK(stamped.problems[0].message.find("whole number") != std::string::npos);
+}
+
+TEST_CASE("a folder's other sheets are said, and an entities sheet is refused", "[forms][csv]") {
+  doorstep::test::TempDir d;
+  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(d / name) << text; };
+  write("survey.csv", "type,name,label\ntext,a,A\n");
+  write("settings.csv", kSettings);
+  write("osm.csv", "list_name,name\n");
+  auto l = load_xlsform_dir(d.path());
+  REQUIRE(l.ok());
+  bool osm = false;
+  for (const auto& w : l.warnings) osm |= w.sheet == "osm";
+  CHECK(osm);
+  write("entities.csv", "list_name,label\ntrees,${a}\n");
+  auto refused = load_xlsform_dir(d.path());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.problems[0].sheet == "entities");
 }

@@ -443,3 +443,47 @@ TEST_CASE("a photo on a form through the CLI: form answer --picture puts it in t
   REQUIRE(cli(with_store(d, {"attachment", "export", "--id", att, "--out", (d / "back.png").string()})).code == 0);
   CHECK(doorstep::test::read_all(d / "back.png") == png);
 }
+
+// A street list filtered by the ward answered before it; "street" sorts before "ward".
+const char* kStreetForm = R"JSON({"settings": {"form_id": "street_check", "version": 1},
+ "survey": [
+  {"type": "select_one wards", "name": "ward", "label::English (en)": "Ward", "label::Cymraeg (cy)": "Ward"},
+  {"type": "select_one streets", "name": "street", "label::English (en)": "Street", "label::Cymraeg (cy)": "",
+   "choice_filter": "ward = ${ward}"}],
+ "choices": [
+  {"list_name": "wards", "name": "east", "label::English (en)": "East", "label::Cymraeg (cy)": "Dwyrain"},
+  {"list_name": "wards", "name": "west", "label::English (en)": "West", "label::Cymraeg (cy)": "Gorllewin"},
+  {"list_name": "streets", "name": "kiln_yard", "label::English (en)": "Kiln Yard", "ward": "east"},
+  {"list_name": "streets", "name": "mill_lane", "label::English (en)": "Mill Lane", "ward": "west"}]})JSON";
+
+TEST_CASE("form answer --file applies answers in form order, and a loaded form keeps its first language") {
+  TempDir d;
+  prepare(d);
+  write_file(d / "forms.json", std::string("{\"forms\": [") + kStreetForm + "]}");
+  auto loaded = cli(with_store(d, {"load", (d / "forms.json").string()}));
+  INFO(loaded.err);
+  REQUIRE(loaded.code == 0);  // the empty Cymraeg label of "street" is not a missing label
+  auto start = cli(with_store(d, {"form", "start", "--case", "c1", "street_check"}));
+  INFO(start.err);
+  REQUIRE(start.code == 0);
+  const std::string id = start.out.substr(0, start.out.find('\n'));
+
+  // The filtered street first in the file, its ward second: the ward goes in first.
+  write_file(d / "answers.json", R"({"street": "kiln_yard", "ward": "east"})");
+  auto answered = cli(with_store(d, {"--json", "form", "answer", id, "--file", (d / "answers.json").string()}));
+  INFO(answered.err);
+  REQUIRE(answered.code == 0);
+  CHECK(answered.json()["problems"].empty());
+  auto show = cli(with_store(d, {"form", "show", id, "--json"})).json();
+  std::map<std::string, nlohmann::json> q;
+  for (const auto& e : show["questions"]) q[e["path"]] = e;
+  CHECK(q["street"]["value"] == "kiln_yard");
+  CHECK(q["street"]["label"] == "Street");  // English, written first, not Cymraeg
+  CHECK(q["ward"]["label"] == "Ward");
+
+  // A street the ward does not offer is still refused, naming it.
+  write_file(d / "wrong.json", R"({"street": "mill_lane", "ward": "east"})");
+  auto wrong = cli(with_store(d, {"form", "answer", id, "--file", (d / "wrong.json").string()}));
+  CHECK(wrong.code == 1);
+  CHECK(wrong.err.find("street") != std::string::npos);
+}

@@ -1,10 +1,13 @@
 // init, load, status, pin change, wipe.
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include <unistd.h>
 
 #include "cli.h"
+#include "doorstep/core/forms/form_files.h"
 #include "doorstep/core/loader.h"
 
 namespace doorstep::cli {
@@ -45,7 +48,47 @@ int init(Context& ctx, const InitArgs& a) {
                          (a.server.empty() ? std::string() : ", enrolled with " + a.server));
 }
 
+nlohmann::json problems_json(const std::vector<forms::DefinitionProblem>& list) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : list)
+    out.push_back({{"sheet", p.sheet}, {"row", p.row}, {"column", p.column}, {"message", p.message}});
+  return out;
+}
+
+// A form file (workbook, survey CSV, folder of CSV sheets) loaded as a published form.
+int load_form_file(Context& ctx, const std::string& path) {
+  auto load = forms::load_form_path(path);
+  if (!load.ok()) {
+    auto e = load.as_result().error();
+    if (ctx.json) {
+      nlohmann::json doc = error_json(e);
+      doc["problems"] = problems_json(load.problems);
+      doc["warnings"] = problems_json(load.warnings);
+      std::cout << dump(doc) << "\n";
+    }
+    for (const auto& p : load.problems) std::cerr << "  problem: " << p.describe() << "\n";
+    std::cerr << "doorstep: " << e.message << "\n";
+    return kExitFailed;
+  }
+  auto store = ctx.open_store();
+  if (!store) return ctx.fail(store.error());
+  auto id = load_form(**store, *load.definition);
+  if (!id) return ctx.fail(id.error());
+  std::string h = "Loaded form " + load.definition->title + " (" + *id + ")";
+  for (const auto& w : load.warnings) h += "\n  warning: " + w.describe();
+  return ctx.done({{"forms", 1}, {"form", *id}, {"warnings", problems_json(load.warnings)}}, h);
+}
+
+bool is_form_file(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) return true;
+  std::string ext = std::filesystem::path(file).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".xlsx" || ext == ".xls" || ext == ".xlsm" || ext == ".csv";
+}
+
 int load(Context& ctx, const std::string& file) {
+  if (is_form_file(file)) return load_form_file(ctx, file);
   std::ifstream in(file, std::ios::binary);
   if (!in) return ctx.fail(make_error(ErrorDomain::io, ErrorCode::not_found, "cannot read " + file));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -140,9 +183,10 @@ void add_store_commands(CLI::App& app, Context& ctx) {
   init_cmd->add_option("--device-name", ia->device_name, "how the office sees this device");
   init_cmd->callback([&ctx, ia] { ctx.run = [&ctx, ia] { return init(ctx, *ia); }; });
 
-  auto* load_cmd = app.add_subcommand("load", "load people, cases, visits and tasks from a JSON file");
+  auto* load_cmd = app.add_subcommand("load", "load people, cases, visits, tasks and forms from a JSON file, or one "
+                                              "form from a workbook (.xlsx, .xls), a survey .csv or a folder of CSV sheets");
   auto file = std::make_shared<std::string>();
-  load_cmd->add_option("FILE", *file, "the JSON file")->required();
+  load_cmd->add_option("FILE", *file, "the JSON file, workbook, CSV or folder")->required();
   load_cmd->callback([&ctx, file] { ctx.run = [&ctx, file] { return load(ctx, *file); }; });
 
   auto* status_cmd = app.add_subcommand("status", "pending changes, quarantine, conflicts, last sync, store format");

@@ -171,28 +171,58 @@ Status answer_one(forms::FormSession& session, const std::string& name, const st
 
 }  // namespace
 
+namespace {
+
+// One repeat's instances from a list of objects, each instance's answers in form order.
+Status fill_repeat(forms::FormSession& session, int repeat, const nlohmann::json& v) {
+  const auto& def = session.definition();
+  const std::string& name = def.questions[static_cast<std::size_t>(repeat)].name;
+  if (!v.is_array()) return invalid(name + ": a repeat takes a list of objects, one per instance");
+  const int want = static_cast<int>(v.size());
+  while (session.repeat_count(name) < want) {
+    auto added = session.add_repeat(name);
+    if (!added) return make_error(added.error().domain, added.error().code, name + ": " + added.error().message);
+  }
+  while (session.repeat_count(name) > want) DOORSTEP_TRY(session.remove_repeat(name, session.repeat_count(name)));
+  for (int k = 0; k < want; ++k) {
+    const auto& obj = v[static_cast<std::size_t>(k)];
+    const std::string at = name + "[" + std::to_string(k + 1) + "]";
+    if (!obj.is_object()) return invalid(at + ": each instance is an object of answers");
+    // Names that are not members of this repeat are refused (by the session) first.
+    for (const auto& [member, mv] : obj.items()) {
+      const forms::Question* q = def.find(member);
+      if (q == nullptr || q->repeat != repeat) DOORSTEP_TRY(answer_one(session, member, at + "/" + member, mv));
+    }
+    for (const auto& q : def.questions)
+      if (q.repeat == repeat)
+        if (auto it = obj.find(q.name); it != obj.end()) DOORSTEP_TRY(answer_one(session, q.name, at + "/" + q.name, *it));
+  }
+  return {};
+}
+
+}  // namespace
+
+// Answers go in in form order, whatever order the JSON names them in: an answer that
+// filters another question's choices (choice_filter) or makes it relevant is in place
+// before that question is answered, as when a worker fills the form in.
 Status fill_answers(forms::FormSession& session, const nlohmann::json& answers) {
   if (!answers.is_object()) return invalid("the answers must be a JSON object of question name to answer");
   const auto& def = session.definition();
+  // Names the form does not have at the top level are refused (by the session) first.
   for (const auto& [name, v] : answers.items()) {
     const forms::Question* q = def.find(name);
-    if (q != nullptr && q->type == forms::QuestionType::repeat) {
-      if (!v.is_array()) return invalid(name + ": a repeat takes a list of objects, one per instance");
-      const int want = static_cast<int>(v.size());
-      while (session.repeat_count(name) < want) {
-        auto added = session.add_repeat(name);
-        if (!added) return make_error(added.error().domain, added.error().code, name + ": " + added.error().message);
-      }
-      while (session.repeat_count(name) > want) DOORSTEP_TRY(session.remove_repeat(name, session.repeat_count(name)));
-      for (int k = 0; k < want; ++k) {
-        const auto& obj = v[static_cast<std::size_t>(k)];
-        const std::string at = name + "[" + std::to_string(k + 1) + "]";
-        if (!obj.is_object()) return invalid(at + ": each instance is an object of answers");
-        for (const auto& [member, mv] : obj.items()) DOORSTEP_TRY(answer_one(session, member, at + "/" + member, mv));
-      }
+    if (q == nullptr || q->repeat >= 0) DOORSTEP_TRY(answer_one(session, name, name, v));
+  }
+  for (std::size_t i = 0; i < def.questions.size(); ++i) {
+    const forms::Question& q = def.questions[i];
+    if (q.repeat >= 0) continue;
+    auto it = answers.find(q.name);
+    if (it == answers.end()) continue;
+    if (q.type == forms::QuestionType::repeat) {
+      DOORSTEP_TRY(fill_repeat(session, static_cast<int>(i), *it));
       continue;
     }
-    DOORSTEP_TRY(answer_one(session, name, name, v));
+    DOORSTEP_TRY(answer_one(session, q.name, q.name, *it));
   }
   return {};
 }

@@ -6,6 +6,35 @@
 #include "doorstep/core/json_fields.h"
 
 namespace doorstep {
+namespace {
+
+Result<std::string> put_form(Writer& w, const forms::FormDefinition& def) {
+  auto id = forms::definition_record_id(def.form_id, def.version);
+  if (!id) return id.error();
+  Record r;
+  r.type = "form_definition";
+  r.id = *id;
+  r.rev = 1;
+  r.fields = forms::definition_record_fields(def);
+  r.fields["published_at"] = Value{};
+  auto put = w.put_base(r);
+  if (!put.ok()) return put.error();
+  return *id;
+}
+
+}  // namespace
+
+Result<std::string> load_form(Store& store, const forms::FormDefinition& def) {
+  std::string id;
+  auto st = store.write([&](Writer& w) -> Status {
+    auto put = put_form(w, def);
+    if (!put) return put.error();
+    id = *put;
+    return w.audit("loaded", "store", store.device_id());
+  });
+  if (!st.ok()) return st.error();
+  return id;
+}
 
 Result<LoadSummary> load_json(Store& store, const std::string& text) {
   auto doc = nlohmann::json::parse(text, nullptr, false);
@@ -25,7 +54,10 @@ Result<LoadSummary> load_json(Store& store, const std::string& text) {
     // Form definitions, each checked by the forms engine as the server checks one it
     // publishes; stored as the published form_definition record of their version.
     if (doc.contains("forms")) {
-      const auto& arr = doc["forms"];
+      // Read again keeping each row's column order (the first language column is the
+      // label, as the office's publish reads it).
+      const auto ordered = nlohmann::ordered_json::parse(text, nullptr, false);
+      const auto& arr = ordered["forms"];
       if (!arr.is_array()) return make_error(ErrorDomain::input, ErrorCode::invalid_argument, "forms must be a list");
       for (std::size_t i = 0; i < arr.size(); ++i) {
         const std::string where = "forms[" + std::to_string(i) + "]";
@@ -34,16 +66,8 @@ Result<LoadSummary> load_json(Store& store, const std::string& text) {
         };
         auto load = forms::load_definition_json(arr[i]);
         if (!load.ok()) return fail(load.problems.empty() ? "not a form definition" : load.problems.front().describe());
-        auto id = forms::definition_record_id(load.definition->form_id, load.definition->version);
-        if (!id) return fail(id.error().message);
-        Record r;
-        r.type = "form_definition";
-        r.id = *id;
-        r.rev = 1;
-        r.fields = forms::definition_record_fields(*load.definition);
-        r.fields["published_at"] = Value{};
-        auto put = w.put_base(r);
-        if (!put.ok()) return fail(put.error().message);
+        auto put = put_form(w, *load.definition);
+        if (!put) return fail(put.error().message);
         ++sum.forms;
       }
     }

@@ -47,6 +47,13 @@ struct ParsedType {
   QuestionType type = QuestionType::text;
   std::string list;
   std::string problem;  // when kind == unknown
+  std::string old;      // an old spelling pyxform still reads: how to write it now (a warning)
+};
+
+// Old type names pyxform still reads, and what they are now.
+const std::pair<const char*, const char*> kOldTypes[] = {
+    {"int", "integer"}, {"string", "text"}, {"gps", "geopoint"}, {"trigger", "acknowledge"},
+    {"phone_number", "text"}, {"select_all_that_apply", "select_multiple"},
 };
 
 ParsedType parse_type(std::string_view written) {
@@ -66,14 +73,34 @@ ParsedType parse_type(std::string_view written) {
   }
   std::string head = lower(w[0]);
   std::size_t next = 1;
+  auto word = [&](std::size_t i) { return i < w.size() ? lower(w[i]) : std::string(); };
   // "begin group", "select one" and friends are the same as their underscored forms.
   if ((head == "begin" || head == "end") && w.size() >= 2) {
     head += "_" + lower(w[1]);
     next = 2;
-  } else if (head == "select" && w.size() >= 2 && (lower(w[1]) == "one" || lower(w[1]) == "multiple")) {
+  } else if (head == "select" && (word(1) == "one" || word(1) == "multiple")) {
     head += "_" + lower(w[1]);
     next = 2;
+  } else if (head == "select" && word(1) == "all" && word(2) == "that" && word(3) == "apply") {
+    head = "select_all_that_apply";
+    next = 4;
+  } else if (head == "phone" && word(1) == "number") {
+    head = "phone_number";
+    next = 2;
   }
+  for (const auto& [was, now] : kOldTypes) {
+    if (head == was) {
+      t.old = now;
+      head = now;
+    }
+  }
+  // "select one from L", "select all that apply from L": the old spelling with "from".
+  if ((head == "select_one" || head == "select_multiple") && word(next) == "from" && w.size() == next + 2) {
+    ++next;
+    if (t.old.empty()) t.old = head;
+  }
+  if (!t.old.empty() && (head == "select_one" || head == "select_multiple") && next < w.size())
+    t.old = head + " " + w[next];
   std::size_t rest = w.size() - next;
   if (head == "select_one" || head == "select_multiple") {
     if (rest != 1) {
@@ -131,11 +158,25 @@ Condition parse_condition(const SheetRow& r, const std::string& col, Problems& p
   return c;
 }
 
+// relevant: an expression, or TRUE / FALSE as old forms write it (always / never).
+Expression parse_relevant(const SheetRow& r, Problems& warnings, Problems& p) {
+  const std::string& text = r.get("relevant");
+  const std::string l = lower(text);
+  if (l == "true" || l == "false" || l == "yes" || l == "no") {
+    const bool yes = l == "true" || l == "yes";
+    warnings.push_back({"survey", r.row, "relevant", "'" + text + "' is an old spelling, read as '" +
+                                                         (yes ? "true()" : "false()") + "'; write it that way"});
+    return yes ? Expression() : parse_expr(r, "relevant", "false()", p);
+  }
+  return parse_expr(r, "relevant", text, p);
+}
+
 void read_settings(Sheets& s, FormDefinition& def) {
   if (!s.has_settings || s.settings.empty()) {
     def.form_id = s.fallback_form_id;
     def.version = 1;
-    if (!s.has_settings && !def.form_id.empty()) {
+    if (!def.form_id.empty()) {
+      // No settings sheet, or one without a setting Doorstep uses (only clean_text_values).
       s.warnings.push_back({"settings", 0, "", "there are no settings: form_id '" + def.form_id + "', version 1"});
     } else {
       s.problems.push_back({"settings", 2, "form_id", "the form needs a form_id and a version in its settings"});
@@ -147,6 +188,18 @@ void read_settings(Sheets& s, FormDefinition& def) {
   def.form_id = r.get("form_id");
   def.title = r.get("title");
   const std::string& v = r.get("version");
+  if (def.form_id.empty() && !s.fallback_form_id.empty()) {
+    // As pyxform: a form without form_id is named after its file.
+    def.form_id = s.fallback_form_id;
+    s.warnings.push_back({"settings", r.row, "form_id", "there is no form_id: the form is '" + def.form_id + "'"});
+  }
+  if (def.form_id.find(' ') != std::string::npos) {
+    std::string id = def.form_id;
+    std::replace(id.begin(), id.end(), ' ', '_');
+    s.warnings.push_back({"settings", r.row, "form_id", "form_id '" + def.form_id + "' is used as '" + id +
+                                                            "' (Doorstep form ids have no spaces)"});
+    def.form_id = id;
+  }
   if (def.form_id.empty()) {
     s.problems.push_back({"settings", r.row, "form_id", "the form needs a form_id"});
   } else if (def.form_id.size() > 128 ||
@@ -157,10 +210,14 @@ void read_settings(Sheets& s, FormDefinition& def) {
   }
   bool digits = !v.empty() && v.size() <= 18 &&
                 std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits) {
+  if (v.empty()) {
+    def.version = 1;
+    s.warnings.push_back({"settings", r.row, "version", "there is no version: version 1 (give each new version a "
+                                                        "higher whole number)"});
+  } else if (!digits) {
     s.problems.push_back({"settings", r.row, "version",
-                          v.empty() ? "the form needs a version (a whole number)"
-                                    : "the version must be a whole number, not '" + v + "'"});
+                          "the version must be a whole number that goes up with each new version (such as "
+                          "2024041101), not '" + v + "'"});
   } else {
     def.version = std::stoll(v);
   }
@@ -232,6 +289,9 @@ void read_survey(Sheets& s, FormDefinition& def) {
     }
     Question q;
     q.row = r.row;
+    if (!t.old.empty())
+      s.warnings.push_back({"survey", r.row, "type", "'" + r.get("type") + "' is an old spelling, read as '" + t.old +
+                                                         "'; write it that way"});
     if (t.kind == RowKind::unknown) {
       p.push_back({"survey", r.row, "type", t.problem});
       q.type = QuestionType::text;  // a stand-in, so references to it do not cascade
@@ -273,7 +333,13 @@ void read_survey(Sheets& s, FormDefinition& def) {
       p.push_back({"survey", r.row, "type", "a repeat inside a repeat is not supported"});
     if (open.size() >= static_cast<std::size_t>(kMaxGroupDepth) && q.is_container())
       p.push_back({"survey", r.row, "type", "groups nest deeper than " + std::to_string(kMaxGroupDepth)});
-    q.relevant = parse_expr(r, "relevant", r.get("relevant"), p);
+    q.relevant = parse_relevant(r, s.warnings, p);
+    for (const char* col : {"required", "read_only"}) {
+      const std::string l = lower(r.get(col));
+      if (l == "true" || l == "false")
+        s.warnings.push_back({"survey", r.row, col, "'" + r.get(col) + "' is an old spelling, read as '" +
+                                                        (l == "true" ? "yes" : "no") + "'; write it that way"});
+    }
     q.constraint = parse_expr(r, "constraint", r.get("constraint"), p);
     q.calculation = parse_expr(r, "calculation", r.get("calculation"), p);
     q.required = parse_condition(r, "required", p);

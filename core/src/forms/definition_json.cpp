@@ -8,6 +8,9 @@ namespace doorstep::forms {
 namespace {
 
 using nlohmann::json;
+// Rows keep their columns in the order written: the first language column is the one
+// used, as in a spreadsheet (nlohmann::json would sort them).
+using ordered = nlohmann::ordered_json;
 
 std::string trim(std::string s) {
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -18,7 +21,7 @@ std::string trim(std::string s) {
 }
 
 // A cell as text: strings as they are, numbers in their shortest form, true = "yes".
-std::optional<std::string> cell_text(const json& v) {
+std::optional<std::string> cell_text(const ordered& v) {
   switch (v.type()) {
     case json::value_t::string: return trim(v.get<std::string>());
     case json::value_t::null: return std::string();
@@ -30,7 +33,7 @@ std::optional<std::string> cell_text(const json& v) {
   }
 }
 
-void read_rows(const char* sheet, const json& rows, std::vector<SheetRow>& out, Sheets& s,
+void read_rows(const char* sheet, const ordered& rows, std::vector<SheetRow>& out, Sheets& s,
                std::size_t max_rows) {
   if (!rows.is_array()) {
     s.problems.push_back({sheet, 0, "", std::string("\"") + sheet + "\" must be a list of rows"});
@@ -61,6 +64,11 @@ void read_rows(const char* sheet, const json& rows, std::vector<SheetRow>& out, 
     for (const auto& [k, v] : r.items()) {
       const std::string& canon = mapping[seen[k]];
       if (canon.empty()) continue;
+      if (canon[0] == kRefusedColumn) {
+        auto text = cell_text(v);
+        if (!text || !text->empty()) s.problems.push_back(refused_cell(sheet, row, canon));
+        continue;
+      }
       auto text = cell_text(v);
       if (!text) {
         s.problems.push_back({sheet, row, canon, "must be text, a number or true/false"});
@@ -77,7 +85,9 @@ void read_rows(const char* sheet, const json& rows, std::vector<SheetRow>& out, 
 
 }  // namespace
 
-DefinitionLoad load_definition_json(const json& doc) {
+DefinitionLoad load_definition_json(const json& doc) { return load_definition_json(ordered(doc)); }
+
+DefinitionLoad load_definition_json(const ordered& doc) {
   Sheets s;
   if (!doc.is_object()) {
     DefinitionLoad load;
@@ -97,7 +107,7 @@ DefinitionLoad load_definition_json(const json& doc) {
   if (auto it = doc.find("settings"); it != doc.end()) {
     s.has_settings = true;
     if (it->is_object()) {
-      read_rows("settings", json::array({*it}), s.settings, s, 1);
+      read_rows("settings", ordered::array({*it}), s.settings, s, 1);
     } else {
       s.problems.push_back({"settings", 0, "", "\"settings\" must be an object"});
     }
@@ -111,7 +121,7 @@ DefinitionLoad load_definition_json(std::string_view text) {
     load.problems.push_back({"", 0, "", "the form is larger than " + std::to_string(kMaxDefinitionBytes) + " bytes"});
     return load;
   }
-  json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  ordered doc = ordered::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     DefinitionLoad load;
     load.problems.push_back({"", 0, "", "not valid JSON"});

@@ -73,11 +73,15 @@ Error conflict(const std::string& msg) { return make_error(ErrorDomain::server, 
 
 }  // namespace
 
-Result<PublishOutcome> FormPublisher::publish(const json& definition, const std::string& by) {
+Result<PublishOutcome> FormPublisher::publish(std::string_view definition_json, const std::string& by) {
+  return publish(forms::load_definition_json(definition_json), by);
+}
+
+Result<PublishOutcome> FormPublisher::publish(const forms::DefinitionLoad& load, const std::string& by) {
   PublishOutcome out;
-  forms::DefinitionLoad load = forms::load_definition_json(definition);
+  out.warnings = load.warnings;
   if (!load.ok()) {
-    out.problems = std::move(load.problems);
+    out.problems = load.problems;
     return out;
   }
   const forms::FormDefinition& def = *load.definition;
@@ -171,13 +175,7 @@ Result<int> publish_form_directory(Hub& hub, const std::filesystem::path& dir, c
   std::sort(files.begin(), files.end());
   int published = 0;
   for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto doc = json::parse(text.str(), nullptr, false);
-    if (!in || doc.is_discarded())
-      return make_error(ErrorDomain::input, ErrorCode::invalid_argument, f.string() + " is not readable JSON");
-    auto out = FormPublisher(hub).publish(doc, by);
+    auto out = FormPublisher(hub).publish(forms::load_definition_file(f), by);
     if (!out) return make_error(out.error().domain, out.error().code, f.string() + ": " + out.error().message);
     if (!out->problems.empty())
       return make_error(ErrorDomain::input, ErrorCode::invalid_argument,

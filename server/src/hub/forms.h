@@ -28,19 +28,23 @@ struct PublishOutcome {
   std::optional<Record> record;                    // the published version (absent when refused)
   bool created = false;                            // false: this exact version was published already
   std::vector<forms::DefinitionProblem> problems;  // why it was refused; never published then
+  std::vector<forms::DefinitionProblem> warnings;  // what the loader accepted but tells the author
 };
 
 class FormPublisher {
  public:
   explicit FormPublisher(Hub& hub) : hub_(hub) {}
 
-  // Loads and checks a definition (the JSON format of forms/definition_loader.h) and
-  // publishes it in one transaction with an audit event "published". A definition with
-  // problems comes back with every one of them (sheet, row, column, message). The
-  // version must be above every published version of its form_id: otherwise
-  // server/conflict, except that publishing exactly the published text of a version
-  // again changes nothing (created = false), so a restart of a demo is harmless.
-  Result<PublishOutcome> publish(const nlohmann::json& definition, const std::string& by);
+  // Publishes a definition loaded and checked by core's forms engine (from JSON, CSV
+  // sheets or a workbook: forms/form_files.h) in one transaction with an audit
+  // event "published". A definition with problems comes back with every one of them
+  // (sheet, row, column, message), and with its warnings either way. The version must
+  // be above every published version of its form_id: otherwise server/conflict, except
+  // that publishing exactly the published text of a version again changes nothing
+  // (created = false), so a restart of a demo is harmless.
+  Result<PublishOutcome> publish(const forms::DefinitionLoad& load, const std::string& by);
+  // The JSON format as text (its columns in the order written).
+  Result<PublishOutcome> publish(std::string_view definition_json, const std::string& by);
 
   // Every published version, by form_id then version.
   Result<std::vector<Record>> published();

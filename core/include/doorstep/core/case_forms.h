@@ -131,6 +131,8 @@ class CaseForms {
 // {"name": value, "repeat_name": [{"member": value, ...}, ...]}. Text, numbers and
 // booleans are answers; null clears; a list of text answers a select_multiple; a list of
 // objects sets a repeat's instances (added or removed to match) and answers each.
+// Answers are applied in form order, not the order the JSON names them in, so one that
+// filters another question's choices is in place first.
 // Stops at the first refused answer: invalid_argument (or not_found) naming its path,
 // and the session is then part-filled, so callers drop it rather than save it.
 Status fill_answers(forms::FormSession& session, const nlohmann::json& answers);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "doorstep/core/forms/definition.h"
 #include "doorstep/core/result.h"
 #include "doorstep/core/store.h"
 
@@ -23,5 +24,10 @@ struct LoadSummary {
 // form_definition record. Errors name the list, the element index and the field (for a
 // form, its first problem with sheet, row and column).
 Result<LoadSummary> load_json(Store& store, const std::string& json_text);
+
+// One checked form definition (from any format: forms/form_files.h) stored as the
+// form_definition record of its version, as a sync brings a published one. Returns the
+// record's id.
+Result<std::string> load_form(Store& store, const forms::FormDefinition& def);
 
 }  // namespace doorstep

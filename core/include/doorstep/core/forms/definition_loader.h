@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -58,7 +59,11 @@ inline constexpr std::size_t kMaxCellBytes = 16 * 1024;
 inline constexpr int kMaxGroupDepth = 32;
 
 // The JSON format above, as text or parsed. Malformed JSON is one problem (row 0).
+// Columns keep the order they are written in (the first of two `label::…` columns is
+// the label), so give the text or an ordered_json: a nlohmann::json object has already
+// sorted its keys, and the json overload can only read them in that order.
 DefinitionLoad load_definition_json(std::string_view text);
+DefinitionLoad load_definition_json(const nlohmann::ordered_json& doc);
 DefinitionLoad load_definition_json(const nlohmann::json& doc);
 DefinitionLoad load_definition_file(const std::filesystem::path& json_file);
 
@@ -69,7 +74,12 @@ DefinitionLoad load_definition_file(const std::filesystem::path& json_file);
 DefinitionLoad load_xlsform_csv(std::string_view survey, std::string_view choices,
                                 std::string_view settings = {},
                                 std::string_view fallback_form_id = {});
-// dir/survey.csv, dir/choices.csv (optional), dir/settings.csv (optional; the fallback
+// CSV sheets by sheet name: survey, choices and settings as above; any other sheet is
+// warned about (not used), or refused when it carries what Doorstep does not honour
+// (entities).
+DefinitionLoad load_xlsform_csv_sheets(const std::vector<std::pair<std::string, std::string>>& sheets,
+                                       std::string_view fallback_form_id);
+// Every dir/*.csv as a sheet named by its file (survey.csv required; the fallback
 // form_id is the directory's name).
 DefinitionLoad load_xlsform_dir(const std::filesystem::path& dir);
 
